@@ -100,9 +100,11 @@ final class RecordingMocks implements Mocks {
 
     /** Azure resources are named by an input such as resourceName/accountName; Pulumi reads it back as `name`. */
     private static Optional<String> azureName(Map<String, Object> in) {
-        for (var key : List.of("resourceName", "accountName", "containerName", "namespaceName", "eventHubName",
-                "virtualNetworkName", "subnetName", "vaultName", "workspaceName", "resourceGroupName", "privateZoneName",
-                "privateEndpointName", "agentPoolName")) {
+        // most specific first: child resources also carry their parent's name (accountName, resourceName ...)
+        for (var key : List.of("agentPoolName", "subnetName", "containerName", "blobServicesName", "eventHubName",
+                "federatedIdentityCredentialResourceName", "privateDnsZoneGroupName", "virtualNetworkLinkName",
+                "privateEndpointName", "privateZoneName", "resourceName", "accountName", "namespaceName", "vaultName",
+                "workspaceName", "virtualNetworkName", "resourceGroupName")) {
             if (in.get(key) instanceof String s) return Optional.of(s);
         }
         return Optional.empty();
