@@ -8,7 +8,7 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
-import io.recoflow.common.Topics;
+import io.recoflow.infra.common.KafkaTopics;
 import io.recoflow.infra.common.Workload;
 import io.recoflow.infra.config.AwsSettings;
 
@@ -86,8 +86,8 @@ public final class Irsa extends ComponentResource {
     public static String policy(Workload w, Arns a) {
         var p = IamPolicy.create();
         var kafkaConnect = List.of("kafka-cluster:Connect", "kafka-cluster:DescribeCluster");
-        var events = a.kafka("topic", Topics.EVENTS);
-        var dlt = a.kafka("topic", Topics.EVENTS_DLT);
+        var events = a.kafka("topic", KafkaTopics.EVENTS);
+        var dlt = a.kafka("topic", KafkaTopics.EVENTS_DLT);
         switch (w.name()) {
             case "operator" -> p
                     .allow("ReadModelMetadata", List.of("s3:GetObject"), List.of(a.objects(AwsData.MODELS_PREFIX)))

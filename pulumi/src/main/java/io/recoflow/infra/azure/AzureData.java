@@ -38,7 +38,7 @@ import com.pulumi.azurenative.storage.inputs.VirtualNetworkRuleArgs;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
-import io.recoflow.common.Topics;
+import io.recoflow.infra.common.KafkaTopics;
 import io.recoflow.infra.config.AzureSettings;
 
 import java.util.List;
@@ -143,8 +143,8 @@ public final class AzureData extends ComponentResource {
                 .zoneRedundant(s.env().equals("prod"))
                 .tags(tags)
                 .build(), CustomResourceOptions.builder().parent(this).ignoreChanges("sku.capacity").build());
-        events = hub(name + "-events", Topics.EVENTS, s.env().equals("prod") ? 12 : 4, rg, opts);
-        deadLetters = hub(name + "-events-dlt", Topics.EVENTS_DLT, 2, rg, opts);
+        events = hub(name + "-events", KafkaTopics.EVENTS, s.env().equals("prod") ? 12 : 4, rg, opts);
+        deadLetters = hub(name + "-events-dlt", KafkaTopics.EVENTS_DLT, 2, rg, opts);
 
         registerOutputs(Map.of("storageAccount", storage.name()));
     }
