@@ -269,6 +269,8 @@ class AwsStackTest {
         assertThat(run.secretOutputs().contains("kubeconfig")).isTrue();
         assertThat(run.secretOutputs().contains("clusterTarget")).isFalse();
         assertThat(map(run.outputs().get("roleArns"))).containsKeys("trainer", "rec-service", "datalake-replicator");
+        assertThat(list(run.outputs().get("natPublicIps"))).hasSize(1).allSatisfy(ip -> assertThat((String) ip).startsWith("198.51.100."));
+        assertThat(list(StackRun.aws("prod").outputs().get("natPublicIps"))).hasSize(3);
     }
 
     @Test

@@ -161,6 +161,15 @@ class AzureStackTest {
     }
 
     @Test
+    void replicatorTrustsTheEksIssuerOnceConfigured() {
+        var run = StackRun.azure("dev", java.util.Map.of("replicationIssuer", RecordingMocks.EKS_ISSUER));
+        var fic = run.named("azure-native:managedidentity:FederatedIdentityCredential", "fic-datalake-replicator").inputs();
+        assertThat(fic).containsEntry("issuer", RecordingMocks.EKS_ISSUER).containsEntry("subject", Workload.REPLICATOR.subject());
+        assertThat(java.util.Map.class.cast(run.outputs().get("workloadClientIds"))).containsKey("datalake-replicator");
+        assertThat(run.outputs().get("replicatorClientId")).isEqualTo("client-id-datalake-replicator");
+    }
+
+    @Test
     void devIsSmallerThanProd() {
         AzureSettings dev = StackRun.azureSettings("dev"), staging = StackRun.azureSettings("staging"),
                 prod = StackRun.azureSettings("prod");

@@ -59,8 +59,13 @@ record StackRun(String cloud, String stack, List<RecordingMocks.Recorded> resour
     }
 
     static StackRun azure(String stack) {
-        return CACHE.computeIfAbsent("azure/" + stack, k ->
-                run("azure", stack, App.AZURE_PROJECT, ctx -> AzureStack.define(ctx, azureSettings(stack), List.of("198.51.100.7"))));
+        return azure(stack, Map.of());
+    }
+
+    static StackRun azure(String stack, Map<String, String> overrides) {
+        return CACHE.computeIfAbsent("azure/" + stack + overrides, k ->
+                run("azure", stack, App.AZURE_PROJECT, ctx -> AzureStack.define(ctx,
+                        AzureSettings.of(config("azure", stack).with(overrides)), List.of("198.51.100.7"))));
     }
 
     private static synchronized StackRun run(String cloud, String stack, String project, java.util.function.Consumer<com.pulumi.Context> program) {

@@ -33,6 +33,8 @@ public final class AwsNetwork extends ComponentResource {
     public final Vpc vpc;
     public final List<Subnet> publicSubnets = new ArrayList<>();
     public final List<Subnet> privateSubnets = new ArrayList<>();
+    /** Public IPs of the NAT gateways: the egress addresses partners (the Azure replica) allow-list. */
+    public final List<Eip> natIps = new ArrayList<>();
     public final List<String> azs;
 
     public AwsNetwork(String name, AwsSettings s, ComponentResourceOptions options) {
@@ -76,6 +78,7 @@ public final class AwsNetwork extends ComponentResource {
                         .domain("vpc")
                         .tags(tags.named(s.prefix() + "-nat-" + az))
                         .build(), opts);
+                natIps.add(eip);
                 nats.add(new NatGateway(name + "-nat-" + az, NatGatewayArgs.builder()
                         .allocationId(eip.id())
                         .subnetId(pub.id())
@@ -112,6 +115,10 @@ public final class AwsNetwork extends ComponentResource {
 
     public Output<List<String>> privateSubnetIds(int count) {
         return ids(privateSubnets.subList(0, count));
+    }
+
+    public Output<List<String>> natPublicIps() {
+        return Output.all(natIps.stream().map(Eip::publicIp).toList());
     }
 
     private static Output<List<String>> ids(List<Subnet> subnets) {

@@ -51,6 +51,7 @@ public final class AwsStack {
         ctx.export("region", Output.of(s.region()));
         ctx.export("vpcId", net.vpc.id());
         ctx.export("privateSubnetIds", net.privateSubnetIds());
+        ctx.export("natPublicIps", net.natPublicIps());
         ctx.export("clusterName", eks.cluster.name());
         ctx.export("apiServer", eks.cluster.endpoint());
         ctx.export("oidcIssuer", eks.oidcIssuer);

@@ -12,7 +12,6 @@ import io.recoflow.infra.config.AzureSettings;
 import io.recoflow.infra.config.ConfigSource;
 
 import java.util.List;
-import java.util.Map;
 
 /** The Azure stack: the DR / second-region cluster with its own data services and the data-lake replica. */
 public final class AzureStack {
@@ -20,9 +19,7 @@ public final class AzureStack {
 
     public static void define(Context ctx) {
         var config = ConfigSource.of(ctx);
-        var location = ctx.config("azure-native").get("location");
-        define(ctx, AzureSettings.of(location.map(l -> config.with(Map.of("location", l))).orElse(config)),
-                config.list("replicationSourceIps", List.of()));
+        define(ctx, AzureSettings.of(config), config.list("replicationSourceIps", List.of()));
     }
 
     public static void define(Context ctx, AzureSettings s, List<String> replicationSourceIps) {

@@ -31,9 +31,13 @@ public final class ConfigSource {
         this.lookup = lookup;
     }
 
+    /** Keys without a namespace are read from `recoflow:`; `aws:region`-style keys from their own namespace. */
     public static ConfigSource of(Context ctx) {
         var config = ctx.config(NAMESPACE);
-        return new ConfigSource(ctx.stackName(), config::get);
+        return new ConfigSource(ctx.stackName(), key -> {
+            int colon = key.indexOf(':');
+            return colon < 0 ? config.get(key) : ctx.config(key.substring(0, colon)).get(key.substring(colon + 1));
+        });
     }
 
     /** Reads `config:` of a stack file; lists become JSON arrays, as `pulumi config set --path` stores them. */
@@ -83,7 +87,7 @@ public final class ConfigSource {
         return stack;
     }
 
-    /** Value of a key outside the recoflow namespace (e.g. `aws:region`), only available from stack files. */
+    /** Value of a key outside the recoflow namespace, e.g. `aws:region`. */
     public Optional<String> raw(String key) {
         return lookup.apply(key);
     }
