@@ -98,6 +98,28 @@ class AwsStackTest {
 
     @ParameterizedTest
     @MethodSource("stacks")
+    void nodesUseEncryptedVolumesImdsV2AndTaggedInstances(String stack) {
+        var run = StackRun.aws(stack);
+        var templates = run.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+        assertThat(templates).hasSize(2).allSatisfy(lt -> {
+            var ebs = map(map(list(lt.inputs().get("blockDeviceMappings")).get(0)).get("ebs"));
+            assertThat(ebs).containsEntry("encrypted", "true").containsEntry("volumeType", "gp3")
+                    .containsEntry("volumeSize", (double) StackRun.awsSettings(stack).nodeDiskGb());
+            assertThat(map(lt.inputs().get("metadataOptions"))).containsEntry("httpTokens", "required")
+                    .containsEntry("httpPutResponseHopLimit", 1.0);
+            var specs = list(lt.inputs().get("tagSpecifications"));
+            assertThat(specs.stream().map(x -> map(x).get("resourceType"))).containsExactlyInAnyOrder("instance", "volume");
+            assertThat(specs).allSatisfy(x -> assertThat(map(map(x).get("tags"))).containsEntry("env", stack)
+                    .containsKeys("owner", "cost-center"));
+        });
+        assertThat(run.ofType("aws:eks/nodeGroup:NodeGroup")).allSatisfy(g -> {
+            assertThat(at(g.inputs(), "launchTemplate.version")).isEqualTo("1");
+            assertThat(g.inputs().get("diskSize")).isNull();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
     void lakeIsPrivateVersionedKmsEncryptedAndTiered(String stack) {
         var run = StackRun.aws(stack);
         assertThat(run.ofType("aws:s3/bucketV2:BucketV2")).hasSize(1);

@@ -59,6 +59,7 @@ final class RecordingMocks implements Mocks {
                 out.put("bucket", bucket);
                 out.put("arn", "arn:aws:s3:::" + bucket);
             }
+            case "aws:ec2/launchTemplate:LaunchTemplate" -> out.put("latestVersion", 1);
             case "aws:ec2/eip:Eip" -> out.put("publicIp", "198.51.100." + (10 + Math.abs(name.hashCode() % 200)));
             case "aws:msk/cluster:Cluster" -> {
                 out.put("arn", "arn:aws:kafka:" + REGION + ":" + ACCOUNT + ":cluster/" + in.get("clusterName") + "/uuid-1");

@@ -8,6 +8,13 @@ import com.pulumi.aws.eks.inputs.ClusterAccessConfigArgs;
 import com.pulumi.aws.eks.inputs.ClusterEncryptionConfigArgs;
 import com.pulumi.aws.eks.inputs.ClusterEncryptionConfigProviderArgs;
 import com.pulumi.aws.eks.inputs.ClusterVpcConfigArgs;
+import com.pulumi.aws.ec2.LaunchTemplate;
+import com.pulumi.aws.ec2.LaunchTemplateArgs;
+import com.pulumi.aws.ec2.inputs.LaunchTemplateBlockDeviceMappingArgs;
+import com.pulumi.aws.ec2.inputs.LaunchTemplateBlockDeviceMappingEbsArgs;
+import com.pulumi.aws.ec2.inputs.LaunchTemplateMetadataOptionsArgs;
+import com.pulumi.aws.ec2.inputs.LaunchTemplateTagSpecificationArgs;
+import com.pulumi.aws.eks.inputs.NodeGroupLaunchTemplateArgs;
 import com.pulumi.aws.eks.inputs.NodeGroupScalingConfigArgs;
 import com.pulumi.aws.eks.inputs.NodeGroupTaintArgs;
 import com.pulumi.aws.eks.inputs.NodeGroupUpdateConfigArgs;
@@ -88,7 +95,7 @@ public final class EksCluster extends ComponentResource {
                 .subnetIds(net.privateSubnetIds())
                 .capacityType("ON_DEMAND")
                 .instanceTypes(s.systemNodeType())
-                .diskSize(s.nodeDiskGb())
+                .launchTemplate(launchTemplate(name + "-system-lt", s, "system", opts))
                 .scalingConfig(NodeGroupScalingConfigArgs.builder()
                         .minSize(s.systemNodesMin()).desiredSize(s.systemNodesMin()).maxSize(s.systemNodesMax()).build())
                 .updateConfig(NodeGroupUpdateConfigArgs.builder().maxUnavailable(1).build())
@@ -104,7 +111,7 @@ public final class EksCluster extends ComponentResource {
                 .capacityType("SPOT")
                 // several similar types: spot capacity is drawn from the deepest pool, fewer interruptions
                 .instanceTypes(s.spotInstanceTypes())
-                .diskSize(s.nodeDiskGb())
+                .launchTemplate(launchTemplate(name + "-spot-lt", s, "spot", opts))
                 .scalingConfig(NodeGroupScalingConfigArgs.builder()
                         .minSize(s.spotMin()).desiredSize(s.spotDesired()).maxSize(s.spotMax()).build())
                 .updateConfig(NodeGroupUpdateConfigArgs.builder().maxUnavailablePercentage(33).build())
@@ -138,6 +145,36 @@ public final class EksCluster extends ComponentResource {
         return Output.tuple(cluster.endpoint(), cluster.certificateAuthority().applyValue(ca -> ca.data().orElse("")))
                 .applyValue(t -> Kubeconfigs.eks(clusterName(s), s.region(), t.t1, t.t2))
                 .asSecret();
+    }
+
+    /**
+     * Node launch template: encrypted gp3 root volume, IMDSv2 only with hop limit 1 (pods cannot borrow the node's
+     * IAM role; they use IRSA), and tags on the instances and volumes themselves, which neither node-group tags nor
+     * provider default tags reach. Cost reports by cost-center therefore include the EC2 and EBS spend.
+     */
+    private static NodeGroupLaunchTemplateArgs launchTemplate(String name, AwsSettings s, String pool,
+                                                              CustomResourceOptions opts) {
+        var instanceTags = AwsNetwork.merge(s.tags().named(clusterName(s) + "-" + pool), Map.of("recoflow.io/pool", pool));
+        var lt = new LaunchTemplate(name, LaunchTemplateArgs.builder()
+                .description("EKS " + pool + " nodes of " + clusterName(s))
+                .updateDefaultVersion(true)
+                .blockDeviceMappings(LaunchTemplateBlockDeviceMappingArgs.builder()
+                        .deviceName("/dev/xvda")
+                        .ebs(LaunchTemplateBlockDeviceMappingEbsArgs.builder()
+                                .volumeSize(s.nodeDiskGb()).volumeType("gp3").encrypted("true").deleteOnTermination("true")
+                                .build())
+                        .build())
+                .metadataOptions(LaunchTemplateMetadataOptionsArgs.builder()
+                        .httpEndpoint("enabled").httpTokens("required").httpPutResponseHopLimit(1).build())
+                .tagSpecifications(
+                        LaunchTemplateTagSpecificationArgs.builder().resourceType("instance").tags(instanceTags).build(),
+                        LaunchTemplateTagSpecificationArgs.builder().resourceType("volume").tags(instanceTags).build())
+                .tags(s.tags().named(name))
+                .build(), opts);
+        return NodeGroupLaunchTemplateArgs.builder()
+                .id(lt.id())
+                .version(lt.latestVersion().applyValue(String::valueOf))
+                .build();
     }
 
     private static Role role(String name, String service, AwsSettings s, List<String> managedPolicies,

@@ -41,8 +41,8 @@ public final class Irsa extends ComponentResource {
         var opts = CustomResourceOptions.builder().parent(this).build();
         var dbSecret = data.mlflowDb.masterUserSecrets().applyValue(list -> list.stream()
                 .map(m -> m.secretArn().orElse("")).filter(a -> !a.isEmpty()).findFirst()
-                // before the first apply the RDS-managed secret does not exist yet; scope to its name pattern
-                .orElse("arn:aws:secretsmanager:" + s.region() + ":*:secret:rds!db-*"));
+                // manageMasterUserPassword=true always yields one; without it MLflow could not log in anyway
+                .orElseThrow(() -> new IllegalStateException("RDS did not report its managed master-user secret")));
         Output<Arns> arns = Output.tuple(data.lake.arn(), sec.dataKey.arn(), data.kafka.arn(), sec.redisAuth.arn(), dbSecret)
                 .applyValue(t -> new Arns(t.t1, t.t2, t.t3, t.t4, t.t5));
         var issuerHost = eks.oidcIssuer.applyValue(i -> i.replaceFirst("^https://", ""));
