@@ -75,6 +75,13 @@ class SettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dev", "staging", "prod"})
+    void awsReplicationTargetIsTheAzureStacksStorageAccount(String stack) {
+        assertThat(StackRun.awsSettings(stack).replicaStorageAccount())
+                .contains(StackRun.azureSettings(stack).storageAccountName());
+    }
+
     @Test
     void aFileThatIsNotAStackFileIsRejected() throws Exception {
         var f = Files.createTempFile("stack", ".yaml");

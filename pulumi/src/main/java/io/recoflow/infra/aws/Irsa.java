@@ -22,10 +22,14 @@ import java.util.Map;
  * consumer groups, secrets, the data key). No wildcard actions; resource wildcards only below an owned prefix.
  */
 public final class Irsa extends ComponentResource {
+    /** The only statement allowed an unconditioned `"Resource": "*"`: read-only APIs without resource-level ARNs. */
+    public static final String DESCRIBE_ONLY_SID = "DescribeOnlyNoResourceLevelPermissions";
+
     public final Map<Workload, Role> roles = new LinkedHashMap<>();
 
     /** Inputs resolved to plain strings, so each policy is rendered by one pure function (tested directly). */
-    public record Arns(String bucket, String dataKey, String kafkaCluster, String redisSecret, String dbSecret) {
+    public record Arns(String bucket, String dataKey, String kafkaCluster, String redisSecret, String dbSecret,
+                       String clusterName) {
         String objects(String prefix) {
             return bucket + "/" + prefix + "*";
         }
@@ -44,7 +48,7 @@ public final class Irsa extends ComponentResource {
                 // manageMasterUserPassword=true always yields one; without it MLflow could not log in anyway
                 .orElseThrow(() -> new IllegalStateException("RDS did not report its managed master-user secret")));
         Output<Arns> arns = Output.tuple(data.lake.arn(), sec.dataKey.arn(), data.kafka.arn(), sec.redisAuth.arn(), dbSecret)
-                .applyValue(t -> new Arns(t.t1, t.t2, t.t3, t.t4, t.t5));
+                .applyValue(t -> new Arns(t.t1, t.t2, t.t3, t.t4, t.t5, EksCluster.clusterName(s)));
         var issuerHost = eks.oidcIssuer.applyValue(i -> i.replaceFirst("^https://", ""));
 
         for (var w : Workload.ALL) {
@@ -131,6 +135,17 @@ public final class Irsa extends ComponentResource {
                     .allow("ReadLake", List.of("s3:GetObject", "s3:GetObjectVersion"), List.of(a.objects("")))
                     .allow("ListLake", List.of("s3:ListBucket", "s3:GetBucketLocation"), List.of(a.bucket()))
                     .allow("DecryptLake", List.of("kms:Decrypt"), List.of(a.dataKey()));
+            // AWS's documented minimum for cluster-autoscaler. Describe/Get calls have no resource-level permissions,
+            // hence "*" (read-only); scaling calls are limited by tag to this cluster's node-group ASGs.
+            case "cluster-autoscaler" -> p
+                    .allow(DESCRIBE_ONLY_SID, List.of("autoscaling:DescribeAutoScalingGroups",
+                            "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
+                            "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages",
+                            "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions",
+                            "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup"), List.of("*"))
+                    .allow("ScaleOwnNodeGroups", List.of("autoscaling:SetDesiredCapacity",
+                            "autoscaling:TerminateInstanceInAutoScalingGroup"), List.of("*"),
+                            Map.of("StringEquals", Map.of("aws:ResourceTag/k8s.io/cluster-autoscaler/" + a.clusterName(), "owned")));
             default -> throw new IllegalArgumentException("no IAM policy defined for workload " + w.name());
         }
         return p.json();

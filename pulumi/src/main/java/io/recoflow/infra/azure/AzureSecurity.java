@@ -80,7 +80,9 @@ public final class AzureSecurity extends ComponentResource {
         identity(Workload.EVENT_COLLECTOR, s, rg, aks.oidcIssuer, opts,
                 List.of(Map.entry(role.apply(EVENT_HUBS_DATA_SENDER), data.events.id())));
         identity(Workload.FEATURE_WORKER, s, rg, aks.oidcIssuer, opts,
-                List.of(Map.entry(role.apply(EVENT_HUBS_DATA_RECEIVER), data.events.id()), Map.entry(role.apply(EVENT_HUBS_DATA_SENDER), data.deadLetters.id()), Map.entry(role.apply(KEY_VAULT_SECRETS_USER), vault.id())));
+                List.of(Map.entry(role.apply(EVENT_HUBS_DATA_RECEIVER), data.events.id()),
+                        Map.entry(role.apply(EVENT_HUBS_DATA_SENDER), data.deadLetters.id()),
+                        Map.entry(role.apply(KEY_VAULT_SECRETS_USER), vault.id())));
         // the DR cluster trains from the replica: read-only on the replica container
         identity(Workload.TRAINER, s, rg, aks.oidcIssuer, opts,
                 List.of(Map.entry(role.apply(BLOB_DATA_READER), containerScope)));

@@ -14,9 +14,11 @@ public record Workload(String name, String namespace, String serviceAccount) {
     public static final Workload FEATURE_WORKER = new Workload("feature-worker", NAMESPACE, "feature-worker");
     public static final Workload MLFLOW = new Workload("mlflow", NAMESPACE, "mlflow");
     public static final Workload REPLICATOR = new Workload("datalake-replicator", NAMESPACE, "datalake-replicator");
+    /** Scales the EKS node groups (AKS has the autoscaler built in and needs no identity). */
+    public static final Workload CLUSTER_AUTOSCALER = new Workload("cluster-autoscaler", "kube-system", "cluster-autoscaler");
 
     public static final List<Workload> ALL =
-            List.of(OPERATOR, TRAINER, REC_SERVICE, EVENT_COLLECTOR, FEATURE_WORKER, MLFLOW, REPLICATOR);
+            List.of(OPERATOR, TRAINER, REC_SERVICE, EVENT_COLLECTOR, FEATURE_WORKER, MLFLOW, REPLICATOR, CLUSTER_AUTOSCALER);
 
     /** The `sub` claim Kubernetes puts in the projected service-account token. */
     public String subject() {
