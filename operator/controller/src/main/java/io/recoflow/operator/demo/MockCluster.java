@@ -22,10 +22,14 @@ import java.util.stream.Stream;
  * does. It has no server-side apply, which is why the operator patches status with merge patches here.
  */
 public final class MockCluster implements AutoCloseable {
+    /** Held so the level sticks: the mock server logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
     public MockCluster() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()), false);
         server.init();
