@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * /metrics (Prometheus text format: JOSDK reconcile timers and counters via micrometer-support, JVM meters) and
- * /healthz (200 once the operator started and every informer is healthy, 503 otherwise) on the JDK HttpServer.
+ * /healthz (readiness: 200 once the operator started and every informer is healthy, 503 otherwise) and /livez
+ * (liveness: the process answers; a replica waiting for the leader lease must not be restarted) on the JDK
+ * HttpServer.
  */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
@@ -25,6 +27,7 @@ public final class MetricsServer implements AutoCloseable {
             boolean ok = info.isStarted() && info.allEventSourcesAreHealthy();
             send(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "unhealthy: " + info.unhealthyEventSources() + "\n");
         });
+        server.createContext("/livez", ex -> send(ex, 200, "text/plain", "ok\n"));
         server.start();
     }
 

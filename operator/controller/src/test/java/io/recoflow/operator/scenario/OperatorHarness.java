@@ -44,9 +44,14 @@ abstract class OperatorHarness {
         cluster.applyCrds(REPO.resolve("crds"));
         cluster.namespace(NS);
         clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
-        operator = OperatorFactory.create(client, Settings.forTests(), clock, new DefaultModelRegistry(), null);
+        operator = OperatorFactory.create(client, Settings.forTests(), clock, new DefaultModelRegistry(), meters());
         operator.start();
         kubelet = new FakeKubelet(client).healthyWhen(d -> healthy.test(d)).start(100);
+    }
+
+    /** Override to collect operator metrics. */
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return null;
     }
 
     @AfterEach
