@@ -24,11 +24,12 @@ class BlueGreenTest extends OperatorHarness {
                 && r.getStatus().phase == ModelPhase.Serving);
 
         promote("retail-recs-v2");
+        await(Duration.ofSeconds(10), () -> rm("retail-recs"), r -> r.getStatus().phase == ModelPhase.RollingOut);
         await(Duration.ofSeconds(10), () -> deployment("retail-recs-green"), d -> d != null);
         assertThat(configMap("retail-recs-green").getData().get("models.config"))
                 .contains("versions: 2").doesNotContain("versions: 1");
         assertThat(service().getSpec().getSelector()).containsEntry("recoflow.io/slot", "blue");
-        assertThat(rm("retail-recs").getStatus().phase).isEqualTo(ModelPhase.RollingOut);
+        assertThat(rm("retail-recs").getStatus().activeSlot).isEqualTo("blue");
 
         greenMayStart.set(true);
         var rm = await(Duration.ofSeconds(10), () -> rm("retail-recs"),

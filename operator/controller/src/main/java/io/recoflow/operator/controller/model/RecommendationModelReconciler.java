@@ -29,6 +29,7 @@ import io.recoflow.operator.rollout.Target;
 import io.recoflow.operator.rollout.Transition;
 import io.recoflow.operator.status.Conditions;
 import io.recoflow.operator.status.ModelStatus;
+import io.recoflow.operator.status.StatusWriter;
 import io.recoflow.operator.validation.SpecValidator;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +87,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             if (ModelStatus.invalid(rm, errors, now)) {
                 events.warning(rm, "InvalidSpec", String.join("; ", errors));
             }
-            return UpdateControl.patchStatus(rm);
+            return StatusWriter.write(rm, ctx);
         }
         boolean wasInvalid = Conditions.get(ModelStatus.of(rm).conditions, Conditions.READY)
                 .map(c -> "InvalidSpec".equals(c.getReason())).orElse(false);
@@ -116,7 +117,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                 events.normal(rm, t.reason(), t.message());
             }
         }
-        UpdateControl<RecommendationModel> control = UpdateControl.patchStatus(rm);
+        UpdateControl<RecommendationModel> control = StatusWriter.write(rm, ctx);
         Duration requeue = decision.requeue();
         if (requeue != null) {
             control.rescheduleAfter(min(requeue, settings.maxRequeue()));

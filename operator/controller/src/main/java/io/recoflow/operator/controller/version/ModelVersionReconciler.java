@@ -19,6 +19,7 @@ import io.recoflow.operator.event.EventRecorder;
 import io.recoflow.operator.registry.ModelRegistry;
 import io.recoflow.operator.registry.RegistryException;
 import io.recoflow.operator.registry.Resolution;
+import io.recoflow.operator.status.StatusWriter;
 import io.recoflow.operator.status.VersionStatus;
 import io.recoflow.operator.validation.SpecValidator;
 import java.time.Clock;
@@ -82,7 +83,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
             if (before != VersionPhase.Failed || !Objects.equals(oldMessage, message)) {
                 events.warning(mv, "InvalidSpec", message);
             }
-            return UpdateControl.patchStatus(mv);
+            return StatusWriter.write(mv, ctx);
         }
         ModelVersionStatus status = VersionStatus.of(mv);
         String uri = status.resolvedUri;
@@ -102,7 +103,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
                 if (before != mv.getStatus().phase) {
                     events.warning(mv, e.reason(), e.getMessage());
                 }
-                UpdateControl<ModelVersion> c = UpdateControl.patchStatus(mv);
+                UpdateControl<ModelVersion> c = StatusWriter.write(mv, ctx);
                 return e.retryable() ? c.rescheduleAfter(RETRY) : c;
             }
         }
@@ -112,7 +113,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
         if (before != after) {
             announce(mv, after);
         }
-        return UpdateControl.patchStatus(mv);
+        return StatusWriter.write(mv, ctx);
     }
 
     private void announce(ModelVersion mv, VersionPhase phase) {
