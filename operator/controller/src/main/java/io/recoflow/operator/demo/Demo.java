@@ -99,6 +99,7 @@ public final class Demo {
                         .forEach(e -> out.printf("  %-7s %-24s %-32s %s%n", e.getType(), e.getReason(),
                                 e.getInvolvedObject().getKind() + "/" + e.getInvolvedObject().getName(),
                                 e.getMessage()));
+                reconcileStats(meters);
                 String scraped = get("http://localhost:" + metrics.port() + "/metrics");
                 long series = scraped.lines().filter(l -> l.startsWith("operator_sdk_")).count();
                 say("/healthz: " + get("http://localhost:" + metrics.port() + "/healthz").trim()
@@ -151,6 +152,18 @@ public final class Demo {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Reconcile time per controller from JOSDK's micrometer timers (what /metrics exports). */
+    private void reconcileStats(PrometheusMeterRegistry meters) {
+        meters.getMeters().stream()
+                .filter(m -> m instanceof io.micrometer.core.instrument.Timer)
+                .map(m -> (io.micrometer.core.instrument.Timer) m)
+                .filter(t -> t.count() > 0)
+                .forEach(t -> out.printf("    %s %s: %d reconciles, mean %.1f ms, max %.1f ms%n",
+                        t.getId().getName(), t.getId().getTags(), t.count(),
+                        t.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        t.max(java.util.concurrent.TimeUnit.MILLISECONDS)));
     }
 
     private static void promote(KubernetesClient client, String name) {

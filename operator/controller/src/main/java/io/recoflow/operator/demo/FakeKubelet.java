@@ -24,6 +24,8 @@ public final class FakeKubelet implements AutoCloseable {
         return t;
     });
     private volatile Predicate<Deployment> healthy = d -> true;
+    /** Deployments that once had ready pods: during a stuck rolling update their old pods keep serving. */
+    private final java.util.Set<String> wereReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FakeKubelet(KubernetesClient client) {
         this.client = client;
@@ -43,8 +45,15 @@ public final class FakeKubelet implements AutoCloseable {
         try {
             for (Deployment d : client.apps().deployments().inAnyNamespace()
                     .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems()) {
-                if (!available(d) && healthy.test(d)) {
+                String key = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
+                if (available(d)) {
+                    continue;
+                }
+                if (healthy.test(d)) {
                     markAvailable(client, d);
+                    wereReady.add(key);
+                } else if (wereReady.contains(key) && !stuck(d)) {
+                    markStuck(client, d);
                 }
             }
         } catch (KubernetesClientException e) {
@@ -57,6 +66,24 @@ public final class FakeKubelet implements AutoCloseable {
         int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         return s != null && Objects.equals(s.getObservedGeneration(), d.getMetadata().getGeneration())
                 && Objects.equals(s.getAvailableReplicas(), want);
+    }
+
+    private static boolean stuck(Deployment d) {
+        var s = d.getStatus();
+        return s != null && Objects.equals(s.getObservedGeneration(), d.getMetadata().getGeneration());
+    }
+
+    /** A rolling update whose new pods never get ready: maxUnavailable 0 keeps the old ones serving. */
+    static void markStuck(KubernetesClient client, Deployment d) {
+        int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        d.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(n + 1).withUpdatedReplicas(1).withReadyReplicas(n).withAvailableReplicas(n)
+                .withUnavailableReplicas(1)
+                .addNewCondition().withType("Progressing").withStatus("True").withReason("ReplicaSetUpdated")
+                .endCondition()
+                .build());
+        client.resource(d).updateStatus();
     }
 
     public static void markAvailable(KubernetesClient client, Deployment d) {

@@ -46,13 +46,20 @@ public final class ModelStatus {
                 now);
     }
 
-    public static void reconciled(RecommendationModel rm, RolloutState st, Health active, Instant now) {
+    /**
+     * @param active health of the active slot at what this reconcile rendered
+     * @param servingPods whether the active slot has available pods at all (during a rollout the old pods of the
+     *     stable version keep serving while the new ones come up)
+     */
+    public static void reconciled(RecommendationModel rm, RolloutState st, Health active, boolean servingPods,
+            Instant now) {
         RecommendationModelStatus s = of(rm);
         Long gen = rm.getMetadata().getGeneration();
         write(rm, s, st, now);
         s.observedGeneration = gen;
 
-        boolean ready = st.serving() != null && active == Health.AVAILABLE;
+        boolean ready = st.serving() != null && (active == Health.AVAILABLE
+                || (st.phase() == ModelPhase.RollingOut && servingPods));
         String readyReason;
         String readyMsg;
         if (st.serving() == null) {

@@ -27,6 +27,9 @@ class RollbackTest extends OperatorHarness {
         promote("retail-recs-v2");
         await(Duration.ofSeconds(10), () -> rm("retail-recs"), r -> r.getStatus().phase == ModelPhase.RollingOut);
         assertThat(configMap("retail-recs-blue").getData().get("models.config")).contains("versions: 2");
+        // the update is stuck but the old pods keep serving version 1: still Ready
+        await(Duration.ofSeconds(10), () -> rm("retail-recs"), r -> r.getStatus().phase == ModelPhase.RollingOut
+                && Conditions.isTrue(r.getStatus().conditions, Conditions.READY));
 
         clock.advance(Duration.ofSeconds(60));
         Thread.sleep(500);

@@ -49,6 +49,13 @@ final class ModelObserver {
         return health(live, Applier.hash(ServingResources.deployment(rm, slot)));
     }
 
+    /** Whether any pod of the slot serves, whatever version it runs (old pods keep serving during an update). */
+    static boolean anyAvailable(RecommendationModel rm, String slot, Collection<Deployment> deployments) {
+        String name = Names.deployment(rm, slot);
+        return deployments.stream().filter(d -> name.equals(d.getMetadata().getName()))
+                .anyMatch(d -> d.getStatus() != null && count(d.getStatus().getAvailableReplicas()) > 0);
+    }
+
     static Health health(Deployment live, String expectedHash) {
         if (live == null) {
             return Health.MISSING;

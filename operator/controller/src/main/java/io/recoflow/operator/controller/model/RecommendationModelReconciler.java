@@ -109,7 +109,8 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         ServingPlan after = ServingPlan.of(decision.next(), strategy);
         resources.apply(rm, after);
         Health activeAfter = ModelObserver.health(rm, after.active(), deployments);
-        ModelStatus.reconciled(rm, decision.next(), activeAfter, now);
+        boolean servingPods = ModelObserver.anyAvailable(rm, decision.next().activeSlot(), deployments);
+        ModelStatus.reconciled(rm, decision.next(), activeAfter, servingPods, now);
         for (Transition t : decision.transitions()) {
             if (t.warning()) {
                 events.warning(rm, t.reason(), t.message());
