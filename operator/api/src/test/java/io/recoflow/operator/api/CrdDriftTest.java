@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 /**
  * crds/ (what users apply) must be what the build generates from the POJOs, with one deterministic touch: the
  * generator sorts printer columns by JSON path, so they are put back in the order the CR class declares them
- * (kubectl prints them in list order). Refresh with
+ * (kubectl prints them in list order). Refresh (crds/ and the copies in olm/manifests/) with
  * {@code mvn -B -pl operator/api test -Dtest=CrdDriftTest -Drecoflow.crds.refresh=true}.
  */
 class CrdDriftTest {
     static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
     static final Path COMMITTED = Path.of("../../crds");
+    static final Path OLM = Path.of("../../olm/manifests");
     static final String HOW = "crds/ is out of date with the CR classes. Refresh it from the repo root with:\n"
             + "  mvn -B -pl operator/api test -Dtest=CrdDriftTest -Drecoflow.crds.refresh=true";
     static final Map<String, Class<?>> KINDS = Map.of(
@@ -44,6 +45,8 @@ class CrdDriftTest {
                 Path c = COMMITTED.resolve(name);
                 if (refresh) {
                     Files.writeString(c, expected);
+                    // the OLM bundle ships the same CRDs
+                    Files.writeString(OLM.resolve(name.replace("-v1.yml", ".crd.yaml")), expected);
                 }
                 assertThat(c).as(HOW).exists();
                 assertThat(Files.readString(c)).as(HOW).isEqualTo(expected);
