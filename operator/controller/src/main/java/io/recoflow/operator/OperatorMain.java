@@ -12,6 +12,9 @@ import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.demo.Demo;
 import io.recoflow.operator.metrics.MetricsServer;
 import io.recoflow.operator.registry.DefaultModelRegistry;
+import io.recoflow.operator.registry.MlflowModelRegistry;
+import io.recoflow.operator.registry.ModelRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -59,8 +62,12 @@ public final class OperatorMain {
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), new DefaultModelRegistry(),
-                meters);
+        ModelRegistry registry = new DefaultModelRegistry();
+        String mlflow = System.getenv("RECOFLOW_MLFLOW_TRACKING_URI");
+        if (mlflow != null && !mlflow.isBlank()) {
+            registry = new MlflowModelRegistry(URI.create(mlflow), registry);
+        }
+        Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry, meters);
         MetricsServer metrics = settings.metricsPort() < 0 ? null
                 : new MetricsServer(settings.metricsPort(), meters, operator);
         CountDownLatch stopped = new CountDownLatch(1);

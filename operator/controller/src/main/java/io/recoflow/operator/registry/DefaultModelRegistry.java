@@ -13,7 +13,7 @@ import java.util.Map;
  * Resolves artifacts without any external service. file:// artifacts are checked against the SavedModel layout of
  * {@link ModelArtifact} ({@code BASE/VERSION/saved_model.pb} + {@code assets.extra/metadata.json}) and their
  * metrics are read from the metadata. s3:// and abfss:// are accepted as given (the model server reads them with
- * its own credentials; the operator holds none). MLflow sources need an MLflow-backed registry.
+ * its own credentials; the operator holds none). MLflow sources need {@link MlflowModelRegistry}.
  */
 public final class DefaultModelRegistry implements ModelRegistry {
 
@@ -21,8 +21,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
     public Resolution resolve(ModelVersionSpec spec) throws RegistryException {
         if (spec.artifact.mlflow != null) {
             throw new RegistryException("RegistryNotConfigured", "MLflow source '"
-                    + spec.artifact.mlflow.registeredModel + "' needs an MLflow registry; this operator runs with "
-                    + "the file registry (use artifact.uri)", false);
+                    + spec.artifact.mlflow.registeredModel + "' needs an MLflow registry: set "
+                    + "RECOFLOW_MLFLOW_TRACKING_URI on the operator, or use artifact.uri", false);
         }
         String uri = stripSlash(spec.artifact.uri);
         if (!uri.startsWith("file://")) {
