@@ -38,6 +38,8 @@ public final class OperatorMain {
         switch (command) {
             case "run" -> run(a);
             case "demo" -> {
+                // the demo prints its own tables and the Events; operator logs would interleave with them
+                quiet("io.recoflow", "io.fabric8", "io.javaoperatorsdk");
                 new Demo(Path.of(flag(a, "--root", ".")), Integer.parseInt(flag(a, "--speed", "60")), System.out)
                         .run();
                 System.exit(0);
@@ -81,6 +83,13 @@ public final class OperatorMain {
         }, "shutdown"));
         operator.start();
         stopped.await();
+    }
+
+    private static void quiet(String... loggers) {
+        for (String name : loggers) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+                    .setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     private static String flag(List<String> a, String name, String fallback) {
