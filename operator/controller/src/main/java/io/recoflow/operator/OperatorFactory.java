@@ -35,7 +35,7 @@ public final class OperatorFactory {
         });
         EventRecorder events = new EventRecorder(client, clock);
         operator.register(new RecommendationModelReconciler(clock, settings, events, new Applier(client)));
-        operator.register(new ModelVersionReconciler(clock, settings, events, registry));
+        operator.register(new ModelVersionReconciler(clock, events, registry));
         return operator;
     }
 }

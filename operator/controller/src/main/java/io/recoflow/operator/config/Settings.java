@@ -10,8 +10,8 @@ import java.util.Map;
  * @param leaderElection run with a Lease so only one replica reconciles
  * @param leaseNamespace namespace of the Lease (null: the operator's own namespace, as the client sees it)
  * @param metricsPort port of /metrics and /healthz (0: pick a free one, -1: off)
- * @param ssa patch status with server-side apply (off by default: merge patches work on every API server,
- *     including the CRUD mock used by the demo and tests)
+ * @param ssa let JOSDK use server-side apply for primary-resource patches (off by default; the CRUD mock used by
+ *     the demo and tests has no SSA). Status is written by {@code StatusWriter} with optimistic-locking updates.
  */
 public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
         boolean ssa) {

@@ -39,7 +39,8 @@ public final class ServingResources {
         return d;
     }
 
-    public void apply(RecommendationModel rm, ServingPlan plan) {
+    /** @param live the RM's Deployments as the informer sees them (to delete a slot only when it exists) */
+    public void apply(RecommendationModel rm, ServingPlan plan, java.util.Collection<Deployment> live) {
         if (plan.slots().isEmpty()) {
             return;
         }
@@ -55,7 +56,8 @@ public final class ServingResources {
             applier.delete(HorizontalPodAutoscaler.class, ns, Names.hpa(rm));
         }
         for (String slot : List.of(RolloutState.BLUE, RolloutState.GREEN)) {
-            if (plan.slot(slot) == null) {
+            String name = Names.deployment(rm, slot);
+            if (plan.slot(slot) == null && live.stream().anyMatch(d -> name.equals(d.getMetadata().getName()))) {
                 applier.delete(Deployment.class, ns, Names.deployment(rm, slot));
                 applier.delete(ConfigMap.class, ns, Names.configMap(rm, slot));
             }

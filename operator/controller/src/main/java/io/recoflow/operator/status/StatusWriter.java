@@ -1,6 +1,7 @@
 package io.recoflow.operator.status;
 
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -14,8 +15,17 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 public final class StatusWriter {
     private StatusWriter() {}
 
-    public static <S, P extends CustomResource<?, S>> UpdateControl<P> write(P resource, Context<P> ctx) {
+    /** What the status looked like when the reconcile started; {@link #write} skips the call when unchanged. */
+    public static String snapshot(CustomResource<?, ?> resource) {
+        return Serialization.asJson(resource.getStatus());
+    }
+
+    public static <S, P extends CustomResource<?, S>> UpdateControl<P> write(P resource, String before,
+            Context<P> ctx) {
         S status = resource.getStatus();
+        if (Serialization.asJson(status).equals(before)) {
+            return UpdateControl.noUpdate();
+        }
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, ctx, fresh -> {
             fresh.setStatus(status);
             return fresh;

@@ -82,12 +82,13 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
     @Override
     public UpdateControl<RecommendationModel> reconcile(RecommendationModel rm, Context<RecommendationModel> ctx) {
         Instant now = clock.instant();
+        String original = StatusWriter.snapshot(rm);
         List<String> errors = SpecValidator.validate(rm);
         if (!errors.isEmpty()) {
             if (ModelStatus.invalid(rm, errors, now)) {
                 events.warning(rm, "InvalidSpec", String.join("; ", errors));
             }
-            return StatusWriter.write(rm, ctx);
+            return StatusWriter.write(rm, original, ctx);
         }
         boolean wasInvalid = Conditions.get(ModelStatus.of(rm).conditions, Conditions.READY)
                 .map(c -> "InvalidSpec".equals(c.getReason())).orElse(false);
@@ -107,7 +108,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         Decision decision = RolloutMachine.decide(state, policy, target, active, idle, now);
 
         ServingPlan after = ServingPlan.of(decision.next(), strategy);
-        resources.apply(rm, after);
+        resources.apply(rm, after, deployments);
         Health activeAfter = ModelObserver.health(rm, after.active(), deployments);
         boolean servingPods = ModelObserver.anyAvailable(rm, decision.next().activeSlot(), deployments);
         ModelStatus.reconciled(rm, decision.next(), activeAfter, servingPods, now);
@@ -118,7 +119,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                 events.normal(rm, t.reason(), t.message());
             }
         }
-        UpdateControl<RecommendationModel> control = StatusWriter.write(rm, ctx);
+        UpdateControl<RecommendationModel> control = StatusWriter.write(rm, original, ctx);
         Duration requeue = decision.requeue();
         if (requeue != null) {
             control.rescheduleAfter(min(requeue, settings.maxRequeue()));

@@ -14,7 +14,6 @@ import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.status.ModelVersionStatus;
 import io.recoflow.operator.api.status.VersionPhase;
-import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.event.EventRecorder;
 import io.recoflow.operator.registry.ModelRegistry;
 import io.recoflow.operator.registry.RegistryException;
@@ -41,13 +40,11 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     private static final Duration RETRY = Duration.ofSeconds(30);
 
     private final Clock clock;
-    private final Settings settings;
     private final EventRecorder events;
     private final ModelRegistry registry;
 
-    public ModelVersionReconciler(Clock clock, Settings settings, EventRecorder events, ModelRegistry registry) {
+    public ModelVersionReconciler(Clock clock, EventRecorder events, ModelRegistry registry) {
         this.clock = clock;
-        this.settings = settings;
         this.events = events;
         this.registry = registry;
     }
@@ -74,6 +71,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     @Override
     public UpdateControl<ModelVersion> reconcile(ModelVersion mv, Context<ModelVersion> ctx) {
         Instant now = clock.instant();
+        String original = StatusWriter.snapshot(mv);
         List<String> errors = SpecValidator.validate(mv);
         if (!errors.isEmpty()) {
             String message = String.join("; ", errors);
@@ -83,7 +81,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
             if (before != VersionPhase.Failed || !Objects.equals(oldMessage, message)) {
                 events.warning(mv, "InvalidSpec", message);
             }
-            return StatusWriter.write(mv, ctx);
+            return StatusWriter.write(mv, original, ctx);
         }
         ModelVersionStatus status = VersionStatus.of(mv);
         String uri = status.resolvedUri;
@@ -103,7 +101,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
                 if (before != mv.getStatus().phase) {
                     events.warning(mv, e.reason(), e.getMessage());
                 }
-                UpdateControl<ModelVersion> c = StatusWriter.write(mv, ctx);
+                UpdateControl<ModelVersion> c = StatusWriter.write(mv, original, ctx);
                 return e.retryable() ? c.rescheduleAfter(RETRY) : c;
             }
         }
@@ -113,7 +111,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
         if (before != after) {
             announce(mv, after);
         }
-        return StatusWriter.write(mv, ctx);
+        return StatusWriter.write(mv, original, ctx);
     }
 
     private void announce(ModelVersion mv, VersionPhase phase) {
