@@ -38,8 +38,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
             return fallback.resolve(spec);
         }
         JsonNode version = m.alias != null
-                ? get("registered-models/alias", Map.of("name", m.registeredModel, "alias", m.alias))
-                : get("model-versions/get", Map.of("name", m.registeredModel, "version", m.version));
+                ? get("registered-models/alias", "name", m.registeredModel, "alias", m.alias)
+                : get("model-versions/get", "name", m.registeredModel, "version", m.version);
         JsonNode mv = version.path("model_version");
         String source = mv.path("source").asText("");
         if (source.isEmpty()) {
@@ -48,7 +48,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         Map<String, Double> metrics = new LinkedHashMap<>();
         String runId = mv.path("run_id").asText("");
         if (!runId.isEmpty()) {
-            for (JsonNode metric : get("runs/get", Map.of("run_id", runId)).path("run").path("data").path("metrics")) {
+            for (JsonNode metric : get("runs/get", "run_id", runId).path("run").path("data").path("metrics")) {
                 metrics.put(metric.path("key").asText(), metric.path("value").asDouble());
             }
         }
@@ -56,10 +56,13 @@ public final class MlflowModelRegistry implements ModelRegistry {
                 Map.copyOf(metrics), "MLflow " + m.registeredModel + " version " + mv.path("version").asText());
     }
 
-    private JsonNode get(String path, Map<String, String> query) throws RegistryException {
+    /** @param query name, value, name, value... (kept in order) */
+    private JsonNode get(String path, String... query) throws RegistryException {
         StringBuilder q = new StringBuilder();
-        query.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        for (int i = 0; i + 1 < query.length; i += 2) {
+            q.append(i == 0 ? "?" : "&").append(query[i]).append('=')
+                    .append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
+        }
         URI uri = tracking.resolve("/api/2.0/mlflow/" + path + q);
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET()

@@ -85,16 +85,15 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         String original = StatusWriter.snapshot(rm);
         List<String> errors = SpecValidator.validate(rm);
         if (!errors.isEmpty()) {
-            if (ModelStatus.invalid(rm, errors, now)) {
+            boolean news = ModelStatus.invalid(rm, errors, now);
+            UpdateControl<RecommendationModel> control = StatusWriter.write(rm, original, ctx);
+            if (news) {
                 events.warning(rm, "InvalidSpec", String.join("; ", errors));
             }
-            return StatusWriter.write(rm, original, ctx);
+            return control;
         }
         boolean wasInvalid = Conditions.get(ModelStatus.of(rm).conditions, Conditions.READY)
                 .map(c -> "InvalidSpec".equals(c.getReason())).orElse(false);
-        if (wasInvalid) {
-            events.normal(rm, "SpecValid", "spec is valid again; resuming");
-        }
 
         Strategy strategy = rolloutStrategy(rm);
         RolloutPolicy policy = RolloutPolicy.of(rm.getSpec().rollout);
@@ -112,6 +111,11 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         Health activeAfter = ModelObserver.health(rm, after.active(), deployments);
         boolean servingPods = ModelObserver.anyAvailable(rm, decision.next().activeSlot(), deployments);
         ModelStatus.reconciled(rm, decision.next(), activeAfter, servingPods, now);
+        // status first: a failed write retries the reconcile, and its events must not be announced twice
+        UpdateControl<RecommendationModel> control = StatusWriter.write(rm, original, ctx);
+        if (wasInvalid) {
+            events.normal(rm, "SpecValid", "spec is valid again; resuming");
+        }
         for (Transition t : decision.transitions()) {
             if (t.warning()) {
                 events.warning(rm, t.reason(), t.message());
@@ -119,7 +123,6 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                 events.normal(rm, t.reason(), t.message());
             }
         }
-        UpdateControl<RecommendationModel> control = StatusWriter.write(rm, original, ctx);
         Duration requeue = decision.requeue();
         if (requeue != null) {
             control.rescheduleAfter(min(requeue, settings.maxRequeue()));

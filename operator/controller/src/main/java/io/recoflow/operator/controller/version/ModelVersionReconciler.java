@@ -78,10 +78,11 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
             VersionPhase before = VersionStatus.of(mv).phase;
             String oldMessage = mv.getStatus().message;
             VersionStatus.failed(mv, "InvalidSpec", message, now);
+            UpdateControl<ModelVersion> control = StatusWriter.write(mv, original, ctx);
             if (before != VersionPhase.Failed || !Objects.equals(oldMessage, message)) {
                 events.warning(mv, "InvalidSpec", message);
             }
-            return StatusWriter.write(mv, original, ctx);
+            return control;
         }
         ModelVersionStatus status = VersionStatus.of(mv);
         String uri = status.resolvedUri;
@@ -98,20 +99,21 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
                 VersionPhase before = e.retryable()
                         ? VersionStatus.validating(mv, e.reason(), e.getMessage(), now)
                         : VersionStatus.failed(mv, e.reason(), e.getMessage(), now);
+                UpdateControl<ModelVersion> c = StatusWriter.write(mv, original, ctx);
                 if (before != mv.getStatus().phase) {
                     events.warning(mv, e.reason(), e.getMessage());
                 }
-                UpdateControl<ModelVersion> c = StatusWriter.write(mv, original, ctx);
                 return e.retryable() ? c.rescheduleAfter(RETRY) : c;
             }
         }
         RecommendationModel rm = ctx.getSecondaryResource(RecommendationModel.class).orElse(null);
         VersionPhase before = VersionStatus.resolved(mv, uri, metrics, note, rm, now);
         VersionPhase after = mv.getStatus().phase;
+        UpdateControl<ModelVersion> control = StatusWriter.write(mv, original, ctx);
         if (before != after) {
             announce(mv, after);
         }
-        return StatusWriter.write(mv, original, ctx);
+        return control;
     }
 
     private void announce(ModelVersion mv, VersionPhase phase) {
