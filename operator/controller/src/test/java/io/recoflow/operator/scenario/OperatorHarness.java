@@ -97,7 +97,7 @@ abstract class OperatorHarness {
     /** Moves the clock in small ticks so each pause or deadline is seen by a reconcile. */
     void advanceUntil(Duration step, Duration max, java.util.function.BooleanSupplier done) {
         Instant end = clock.instant().plus(max);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (done.getAsBoolean()) {
                 return true;
             }
@@ -116,7 +116,10 @@ abstract class OperatorHarness {
                 });
     }
 
+    /** Waits at least 30 s whatever the caller says: build machines are shared and a loaded one is slow. */
     static <T> T await(Duration d, java.util.concurrent.Callable<T> get, Predicate<T> ok) {
-        return org.awaitility.Awaitility.await().atMost(d).pollInterval(Duration.ofMillis(100)).until(get, ok::test);
+        Duration limit = d.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : d;
+        return org.awaitility.Awaitility.await().atMost(limit).pollInterval(Duration.ofMillis(100))
+                .until(get, ok::test);
     }
 }
