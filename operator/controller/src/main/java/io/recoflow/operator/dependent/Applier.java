@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -52,6 +53,11 @@ public final class Applier {
         }
         if (desired instanceof Deployment d && live instanceof Deployment l && keepsReplicas(l)) {
             d.getSpec().setReplicas(l.getSpec().getReplicas());
+        }
+        if (desired instanceof Service s && live instanceof Service l) {
+            // allocated by the API server and immutable: a PUT without them is rejected
+            s.getSpec().setClusterIP(l.getSpec().getClusterIP());
+            s.getSpec().setClusterIPs(l.getSpec().getClusterIPs());
         }
         desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
         LOG.debug("update {} {}", desired.getKind(), desired.getMetadata().getName());

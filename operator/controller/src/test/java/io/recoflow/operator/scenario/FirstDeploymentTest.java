@@ -72,5 +72,22 @@ class FirstDeploymentTest extends OperatorHarness {
                 m -> m.getStatus() != null && m.getStatus().phase == VersionPhase.Serving);
         assertThat(mv.getStatus().metrics).containsEntry("ndcg@10", 0.31);
         assertThat(hasEvent("retail-recs", "Normal", "Available")).isTrue();
+
+        // steady state: another reconcile (a new candidate version arrives) writes none of the owned objects
+        String deploymentVersion = deployment("retail-recs-blue").getMetadata().getResourceVersion();
+        String configVersion = configMap("retail-recs-blue").getMetadata().getResourceVersion();
+        String serviceVersion = svc.getMetadata().getResourceVersion();
+        String hpaVersion = hpa.getMetadata().getResourceVersion();
+        Fixtures.artifact(models, 2, 0.33);
+        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
+        await(Duration.ofSeconds(10), () -> mv("retail-recs-v2"),
+                m -> m.getStatus() != null && m.getStatus().phase == VersionPhase.Ready);
+        Thread.sleep(500);
+        assertThat(deployment("retail-recs-blue").getMetadata().getResourceVersion()).isEqualTo(deploymentVersion);
+        assertThat(configMap("retail-recs-blue").getMetadata().getResourceVersion()).isEqualTo(configVersion);
+        assertThat(client.services().inNamespace(NS).withName("retail-recs").get().getMetadata()
+                .getResourceVersion()).isEqualTo(serviceVersion);
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("retail-recs")
+                .get().getMetadata().getResourceVersion()).isEqualTo(hpaVersion);
     }
 }
