@@ -1,0 +1,51 @@
+package io.recoflow.operator.api.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RecommendationModelStatus {
+    @JsonPropertyDescription("Ready, Progressing and Degraded (metav1.Condition shape).")
+    public List<Condition> conditions = new ArrayList<>();
+
+    public Long observedGeneration;
+
+    public ModelPhase phase;
+
+    @JsonPropertyDescription("Version taking the stable share of traffic.")
+    public Long servingVersion;
+
+    public String servingUri;
+
+    @JsonPropertyDescription("Version being rolled out, if any.")
+    public Long candidateVersion;
+
+    public String candidateUri;
+
+    @JsonPropertyDescription("Percent of traffic on the candidate (canary) or 0/100 (blue-green).")
+    public Integer canaryWeight;
+
+    @JsonPropertyDescription("Index of the current canary step.")
+    public Integer rolloutStep;
+
+    @JsonPropertyDescription("When the current step (or blue-green wait) began, RFC 3339.")
+    public String stepStartedAt;
+
+    @JsonPropertyDescription("When the current step's Deployment became available, RFC 3339.")
+    public String stepReadyAt;
+
+    @JsonPropertyDescription("blue or green: the Deployment slot behind the Service.")
+    public String activeSlot;
+
+    public Long lastStableVersion;
+
+    public StableSpec lastStableSpec;
+
+    @JsonPropertyDescription("Version whose rollout failed; it is not retried until its stage changes.")
+    public Long lastFailedVersion;
+
+    public List<Endpoint> endpoints;
+}

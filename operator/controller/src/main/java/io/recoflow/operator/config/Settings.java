@@ -1,0 +1,45 @@
+package io.recoflow.operator.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Operator settings, from environment variables (the Deployment manifest sets them) or flags.
+ *
+ * @param maxRequeue upper bound on a timed re-check (pauses, deadlines); the Clock is checked again then
+ * @param leaderElection run with a Lease so only one replica reconciles
+ * @param leaseNamespace namespace of the Lease (null: the operator's own namespace, as the client sees it)
+ * @param metricsPort port of /metrics and /healthz (0: pick a free one, -1: off)
+ * @param ssa let JOSDK use server-side apply for primary-resource patches (off by default; the CRUD mock used by
+ *     the demo and tests has no SSA). Status is written by {@code StatusWriter} with optimistic-locking updates.
+ */
+public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
+        boolean ssa) {
+
+    public static final String LEASE = "recoflow-operator-lease";
+
+    public static Settings fromEnv(Map<String, String> env) {
+        return new Settings(
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECOFLOW_MAX_REQUEUE_SECONDS", "30"))),
+                Boolean.parseBoolean(env.getOrDefault("RECOFLOW_LEADER_ELECTION", "false")),
+                env.get("RECOFLOW_LEASE_NAMESPACE"),
+                Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")),
+                Boolean.parseBoolean(env.getOrDefault("RECOFLOW_SSA", "false")));
+    }
+
+    public static Settings forTests() {
+        return new Settings(Duration.ofMillis(200), false, null, -1, false);
+    }
+
+    public Settings withLeaderElection(boolean on) {
+        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, ssa);
+    }
+
+    public Settings withMetricsPort(int port) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, ssa);
+    }
+
+    public Settings withMaxRequeue(Duration d) {
+        return new Settings(d, leaderElection, leaseNamespace, metricsPort, ssa);
+    }
+}

@@ -1,0 +1,85 @@
+package io.recoflow.operator.controller.model;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.spec.Stage;
+import io.recoflow.operator.api.status.VersionPhase;
+import io.recoflow.operator.dependent.Applier;
+import io.recoflow.operator.dependent.ServingResources;
+import io.recoflow.operator.render.Names;
+import io.recoflow.operator.rollout.Health;
+import io.recoflow.operator.rollout.SlotPlan;
+import io.recoflow.operator.rollout.Target;
+import io.recoflow.operator.validation.SpecValidator;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Objects;
+
+/** Reads the world for one RecommendationModel: the production target and how each slot's Deployment is doing. */
+final class ModelObserver {
+    private ModelObserver() {}
+
+    /**
+     * The highest production version whose ModelVersion has been checked at its current generation. When two
+     * versions say production (e.g. v1 not yet re-staged in Git), the newer one wins.
+     */
+    static Target target(RecommendationModel rm, Collection<ModelVersion> versions) {
+        return versions.stream()
+                .filter(mv -> mv.getSpec() != null && rm.getMetadata().getName().equals(mv.getSpec().modelRef))
+                .filter(mv -> mv.getSpec().stage == Stage.PRODUCTION)
+                .filter(mv -> SpecValidator.validate(mv).isEmpty())
+                .filter(mv -> mv.getStatus() != null && mv.getStatus().resolvedUri != null
+                        && mv.getStatus().phase != VersionPhase.Failed
+                        && Objects.equals(mv.getStatus().observedGeneration, mv.getMetadata().getGeneration()))
+                .max(Comparator.comparingLong(mv -> mv.getSpec().version))
+                .map(mv -> new Target(mv.getSpec().version, mv.getStatus().resolvedUri))
+                .orElse(null);
+    }
+
+    /** Health of a slot judged against the Deployment this plan renders for it. */
+    static Health health(RecommendationModel rm, SlotPlan slot, Collection<Deployment> deployments) {
+        if (slot == null) {
+            return Health.MISSING;
+        }
+        String name = Names.deployment(rm, slot.slot());
+        Deployment live = deployments.stream().filter(d -> name.equals(d.getMetadata().getName())).findFirst()
+                .orElse(null);
+        return health(live, Applier.hash(ServingResources.deployment(rm, slot)));
+    }
+
+    /** Whether any pod of the slot serves, whatever version it runs (old pods keep serving during an update). */
+    static boolean anyAvailable(RecommendationModel rm, String slot, Collection<Deployment> deployments) {
+        String name = Names.deployment(rm, slot);
+        return deployments.stream().filter(d -> name.equals(d.getMetadata().getName()))
+                .anyMatch(d -> d.getStatus() != null && count(d.getStatus().getAvailableReplicas()) > 0);
+    }
+
+    static Health health(Deployment live, String expectedHash) {
+        if (live == null) {
+            return Health.MISSING;
+        }
+        var annotations = live.getMetadata().getAnnotations();
+        if (annotations == null || !expectedHash.equals(annotations.get(Applier.HASH))) {
+            return Health.PROGRESSING;
+        }
+        DeploymentStatus st = live.getStatus();
+        if (st == null || st.getObservedGeneration() == null
+                || st.getObservedGeneration() < generation(live)) {
+            return Health.PROGRESSING;
+        }
+        int want = live.getSpec().getReplicas() == null ? 1 : live.getSpec().getReplicas();
+        boolean ok = count(st.getUpdatedReplicas()) >= want && count(st.getAvailableReplicas()) >= want
+                && count(st.getReadyReplicas()) >= want;
+        return ok ? Health.AVAILABLE : Health.PROGRESSING;
+    }
+
+    private static long generation(Deployment d) {
+        return d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
+    }
+
+    private static int count(Integer n) {
+        return n == null ? 0 : n;
+    }
+}

@@ -1,0 +1,167 @@
+package io.recoflow.operator.render;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.spec.RecommendationModelSpec;
+import io.recoflow.operator.api.spec.Runtime;
+import io.recoflow.operator.rollout.SlotPlan;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The model server Deployment of one slot. The pod template carries a hash of the model config, so a change of
+ * served versions rolls the pods and a version that fails to load keeps the Deployment unavailable (which is
+ * what the rollout deadline watches).
+ */
+public final class DeploymentRenderer {
+    public static final String TFS_IMAGE = "tensorflow/serving:2.18.0";
+    public static final String CONFIG_HASH = "recoflow.io/config-hash";
+    static final long UID = 1000;
+
+    private DeploymentRenderer() {}
+
+    public static Deployment render(RecommendationModel rm, SlotPlan plan) {
+        RecommendationModelSpec spec = rm.getSpec();
+        String config = ModelConfig.text(spec.model, plan);
+        Container container = spec.runtime == Runtime.EMBEDDED ? embedded(spec, plan) : tfServing(spec, plan);
+        return new DeploymentBuilder()
+                .withMetadata(Owners.meta(rm, Names.deployment(rm, plan.slot()), Labels.of(rm, plan.slot())))
+                .withNewSpec()
+                    .withReplicas(replicas(spec))
+                    .withNewSelector().withMatchLabels(Labels.selector(rm, plan.slot())).endSelector()
+                    .withNewStrategy()
+                        .withType("RollingUpdate")
+                        .withNewRollingUpdate()
+                            .withMaxSurge(new IntOrString("25%"))
+                            .withMaxUnavailable(new IntOrString(0))
+                        .endRollingUpdate()
+                    .endStrategy()
+                    .withNewTemplate()
+                        .withNewMetadata()
+                            .withLabels(Labels.of(rm, plan.slot()))
+                            .withAnnotations(Map.of(CONFIG_HASH, ModelConfig.hash(config)))
+                        .endMetadata()
+                        .withNewSpec()
+                            .withAutomountServiceAccountToken(false)
+                            .withNewSecurityContext()
+                                .withRunAsNonRoot(true)
+                                .withRunAsUser(UID)
+                                .withRunAsGroup(UID)
+                                .withFsGroup(UID)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                            .endSecurityContext()
+                            .withContainers(container)
+                            .withVolumes(volumes(rm, plan))
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Replicas when the HPA does not own them; with autoscaling this is only the starting point. */
+    public static int replicas(RecommendationModelSpec spec) {
+        if (spec.autoscaling != null && spec.autoscaling.minReplicas != null) {
+            return spec.autoscaling.minReplicas;
+        }
+        return spec.replicas == null ? 1 : spec.replicas;
+    }
+
+    public static String image(RecommendationModelSpec spec) {
+        return spec.image != null ? spec.image : TFS_IMAGE;
+    }
+
+    private static Container tfServing(RecommendationModelSpec spec, SlotPlan plan) {
+        String health = "/v1/models/" + spec.model;
+        return base(spec)
+                .withArgs(
+                        "--port=" + Ports.TFS_GRPC,
+                        "--rest_api_port=" + Ports.TFS_REST,
+                        // ignored by TF-Serving when --model_config_file is set; kept so `ps` names the model
+                        "--model_name=" + spec.model,
+                        "--model_base_path=" + ModelConfig.basePath(plan.uri()),
+                        "--model_config_file=" + ModelConfig.MOUNT + "/" + ModelConfig.CONFIG_KEY,
+                        "--allow_version_labels_for_unavailable_models=true")
+                .withPorts(port("grpc", Ports.TFS_GRPC), port("http", Ports.TFS_REST))
+                .withReadinessProbe(probe(health, Ports.TFS_REST, 5, 3))
+                .withLivenessProbe(probe(health, Ports.TFS_REST, 30, 6))
+                .build();
+    }
+
+    private static Container embedded(RecommendationModelSpec spec, SlotPlan plan) {
+        String versions = plan.versions().stream().map(String::valueOf).collect(Collectors.joining(","));
+        return base(spec)
+                .withEnv(
+                        new EnvVar("RECOFLOW_MODEL_NAME", spec.model, null),
+                        new EnvVar("RECOFLOW_MODEL_BASE_PATH", plan.uri(), null),
+                        new EnvVar("RECOFLOW_MODEL_VERSIONS", versions, null),
+                        new EnvVar("RECOFLOW_ROUTING_FILE", ModelConfig.MOUNT + "/" + ModelConfig.ROUTING_KEY, null))
+                .withPorts(port("http", Ports.EMBEDDED_HTTP))
+                .withReadinessProbe(probe("/actuator/health/readiness", Ports.EMBEDDED_HTTP, 5, 3))
+                .withLivenessProbe(probe("/actuator/health/liveness", Ports.EMBEDDED_HTTP, 30, 6))
+                .build();
+    }
+
+    private static ContainerBuilder base(RecommendationModelSpec spec) {
+        return new ContainerBuilder()
+                .withName("server")
+                .withImage(image(spec))
+                .withResources(resources(spec.resources))
+                .withVolumeMounts(
+                        new VolumeMountBuilder().withName("config").withMountPath(ModelConfig.MOUNT).withReadOnly(true).build(),
+                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+                .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withRunAsNonRoot(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext();
+    }
+
+    private static ResourceRequirements resources(ResourceRequirements r) {
+        if (r != null) {
+            return r;
+        }
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("500m"))
+                .addToRequests("memory", new Quantity("1Gi"))
+                .addToLimits("memory", new Quantity("2Gi"))
+                .build();
+    }
+
+    private static List<Volume> volumes(RecommendationModel rm, SlotPlan plan) {
+        return List.of(
+                new VolumeBuilder().withName("config")
+                        .withNewConfigMap().withName(Names.configMap(rm, plan.slot())).endConfigMap().build(),
+                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    }
+
+    private static ContainerPort port(String name, int port) {
+        return new ContainerPortBuilder().withName(name).withContainerPort(port).withProtocol("TCP").build();
+    }
+
+    private static Probe probe(String path, int port, int initialDelay, int failures) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString(port)).endHttpGet()
+                .withInitialDelaySeconds(initialDelay)
+                .withPeriodSeconds(10)
+                .withTimeoutSeconds(2)
+                .withFailureThreshold(failures)
+                .build();
+    }
+}

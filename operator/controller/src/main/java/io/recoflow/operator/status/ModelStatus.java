@@ -1,0 +1,141 @@
+package io.recoflow.operator.status;
+
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.spec.ClusterTarget;
+import io.recoflow.operator.api.spec.Runtime;
+import io.recoflow.operator.api.status.Endpoint;
+import io.recoflow.operator.api.status.ModelPhase;
+import io.recoflow.operator.api.status.RecommendationModelStatus;
+import io.recoflow.operator.api.status.StableSpec;
+import io.recoflow.operator.render.DeploymentRenderer;
+import io.recoflow.operator.render.Names;
+import io.recoflow.operator.render.Ports;
+import io.recoflow.operator.rollout.Health;
+import io.recoflow.operator.rollout.RolloutState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The one place RecommendationModel status and conditions are written. Spec is never touched. */
+public final class ModelStatus {
+    public static final String LOCAL = "local";
+
+    private ModelStatus() {}
+
+    public static RecommendationModelStatus of(RecommendationModel rm) {
+        if (rm.getStatus() == null) {
+            rm.setStatus(new RecommendationModelStatus());
+        }
+        if (rm.getStatus().conditions == null) {
+            rm.getStatus().conditions = new ArrayList<>();
+        }
+        return rm.getStatus();
+    }
+
+    /**
+     * Invalid spec: Ready=False, the rollout fields stay as they are (the last valid rollout keeps running).
+     *
+     * @return true when this is news (worth a Warning event)
+     */
+    public static boolean invalid(RecommendationModel rm, List<String> errors, Instant now) {
+        RecommendationModelStatus s = of(rm);
+        Long gen = rm.getMetadata().getGeneration();
+        s.observedGeneration = gen;
+        return Conditions.set(s.conditions, Conditions.READY, false, "InvalidSpec", String.join("; ", errors), gen,
+                now);
+    }
+
+    /**
+     * @param active health of the active slot at what this reconcile rendered
+     * @param servingPods whether the active slot has available pods at all (during a rollout the old pods of the
+     *     stable version keep serving while the new ones come up)
+     */
+    public static void reconciled(RecommendationModel rm, RolloutState st, Health active, boolean servingPods,
+            Instant now) {
+        RecommendationModelStatus s = of(rm);
+        Long gen = rm.getMetadata().getGeneration();
+        write(rm, s, st, now);
+        s.observedGeneration = gen;
+
+        boolean ready = st.serving() != null && (active == Health.AVAILABLE
+                || (st.phase() == ModelPhase.RollingOut && servingPods));
+        String readyReason;
+        String readyMsg;
+        if (st.serving() == null) {
+            readyReason = "NoProductionVersion";
+            readyMsg = "no ModelVersion with stage production is ready";
+        } else if (ready) {
+            readyReason = st.phase() == ModelPhase.RollingOut ? "ServingDuringRollout" : "Serving";
+            readyMsg = "version " + st.serving() + " is available";
+        } else {
+            readyReason = st.phase() == ModelPhase.Deploying ? "Deploying" : "Unavailable";
+            readyMsg = "Deployment " + Names.deployment(rm, st.activeSlot()) + " is not available";
+        }
+        Conditions.set(s.conditions, Conditions.READY, ready, readyReason, readyMsg, gen, now);
+
+        boolean progressing = st.phase() == ModelPhase.RollingOut || st.phase() == ModelPhase.Deploying;
+        String progressMsg = switch (st.phase()) {
+            case RollingOut -> "rolling out version " + st.candidate()
+                    + (st.weight() == null ? "" : " at " + st.weight() + "% of traffic")
+                    + (st.step() == null ? "" : ", step " + (st.step() + 1));
+            case Deploying -> "deploying version " + st.serving();
+            default -> "no rollout in progress";
+        };
+        Conditions.set(s.conditions, Conditions.PROGRESSING, progressing,
+                progressing ? "RolloutInProgress" : "Stable", progressMsg, gen, now);
+
+        if (st.phase() == ModelPhase.RolledBack) {
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, "RolledBack", "rollout of version "
+                    + st.lastFailed() + " failed; version " + st.serving() + " restored", gen, now);
+        } else if (st.phase() == ModelPhase.Deploying && st.lastFailed() != null) {
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, "ProgressDeadlineExceeded",
+                    "version " + st.serving() + " did not become available in time", gen, now);
+        } else if (st.serving() != null && !ready && st.phase() == ModelPhase.Serving) {
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, "Unavailable", readyMsg, gen, now);
+        } else {
+            Conditions.set(s.conditions, Conditions.DEGRADED, false, "AsExpected", "", gen, now);
+        }
+    }
+
+    private static void write(RecommendationModel rm, RecommendationModelStatus s, RolloutState st, Instant now) {
+        s.phase = st.phase();
+        s.servingVersion = st.serving();
+        s.servingUri = st.servingUri();
+        s.candidateVersion = st.candidate();
+        s.candidateUri = st.candidateUri();
+        s.canaryWeight = st.weight();
+        s.rolloutStep = st.step();
+        s.stepStartedAt = st.stepStartedAt() == null ? null : st.stepStartedAt().toString();
+        s.stepReadyAt = st.stepReadyAt() == null ? null : st.stepReadyAt().toString();
+        s.activeSlot = st.activeSlot();
+        s.lastFailedVersion = st.lastFailed();
+        if (st.lastStable() != null && (s.lastStableSpec == null
+                || !Objects.equals(s.lastStableSpec.version, st.lastStable()))) {
+            Runtime runtime = rm.getSpec().runtime == null ? Runtime.TENSORFLOW_SERVING : rm.getSpec().runtime;
+            s.lastStableSpec = new StableSpec(st.lastStable(), st.lastStableUri(),
+                    DeploymentRenderer.image(rm.getSpec()), runtime == Runtime.EMBEDDED ? "embedded"
+                    : "tensorflow-serving", now.toString());
+        }
+        s.lastStableVersion = st.lastStable();
+        s.endpoints = st.serving() == null ? null : endpoints(rm);
+    }
+
+    /** Only the local cluster is served today; other placement targets are listed without an address. */
+    private static List<Endpoint> endpoints(RecommendationModel rm) {
+        String host = Names.service(rm) + "." + rm.getMetadata().getNamespace() + ".svc";
+        boolean embedded = rm.getSpec().runtime == Runtime.EMBEDDED;
+        String grpc = embedded ? null : host + ":" + Ports.TFS_GRPC;
+        String http = "http://" + host + ":" + (embedded ? Ports.EMBEDDED_HTTP : Ports.TFS_REST);
+        List<Endpoint> out = new ArrayList<>();
+        if (rm.getSpec().placement == null) {
+            out.add(new Endpoint(LOCAL, grpc, http, 100));
+            return out;
+        }
+        for (ClusterTarget c : rm.getSpec().placement.clusters) {
+            boolean local = LOCAL.equals(c.name);
+            out.add(new Endpoint(c.name, local ? grpc : null, local ? http : null, c.weight));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,125 @@
+package io.recoflow.operator.scenario;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.recoflow.operator.MutableClock;
+import io.recoflow.operator.OperatorFactory;
+import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.config.Settings;
+import io.recoflow.operator.demo.FakeKubelet;
+import io.recoflow.operator.demo.MockCluster;
+import io.recoflow.operator.registry.DefaultModelRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A CRUD mock API server with the CRDs from crds/, the operator on a test clock, and a fake kubelet. */
+abstract class OperatorHarness {
+    static final String NS = "recs";
+    static final Path REPO = Path.of(System.getProperty("recoflow.repo.root", "../.."));
+
+    @TempDir
+    Path models;
+
+    MockCluster cluster;
+    KubernetesClient client;
+    MutableClock clock;
+    Operator operator;
+    FakeKubelet kubelet;
+    volatile Predicate<Deployment> healthy = d -> true;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = new MockCluster();
+        client = cluster.client();
+        cluster.applyCrds(REPO.resolve("crds"));
+        cluster.namespace(NS);
+        clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
+        operator = OperatorFactory.create(client, Settings.forTests(), clock, new DefaultModelRegistry(), meters());
+        operator.start();
+        kubelet = new FakeKubelet(client).healthyWhen(d -> healthy.test(d)).start(100);
+    }
+
+    /** Override to collect operator metrics. */
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return null;
+    }
+
+    @AfterEach
+    void stopCluster() {
+        kubelet.close();
+        operator.stop();
+        cluster.close();
+    }
+
+    RecommendationModel create(RecommendationModel rm) {
+        return client.resource(rm).inNamespace(NS).create();
+    }
+
+    ModelVersion create(ModelVersion mv) {
+        return client.resource(mv).inNamespace(NS).create();
+    }
+
+    RecommendationModel rm(String name) {
+        return client.resources(RecommendationModel.class).inNamespace(NS).withName(name).get();
+    }
+
+    ModelVersion mv(String name) {
+        return client.resources(ModelVersion.class).inNamespace(NS).withName(name).get();
+    }
+
+    Deployment deployment(String name) {
+        return client.apps().deployments().inNamespace(NS).withName(name).get();
+    }
+
+    ConfigMap configMap(String name) {
+        return client.configMaps().inNamespace(NS).withName(name).get();
+    }
+
+    List<Event> events(String involvedName) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> involvedName.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    boolean hasEvent(String involvedName, String type, String reason) {
+        return events(involvedName).stream().anyMatch(e -> type.equals(e.getType()) && reason.equals(e.getReason()));
+    }
+
+    /** Moves the clock in small ticks so each pause or deadline is seen by a reconcile. */
+    void advanceUntil(Duration step, Duration max, java.util.function.BooleanSupplier done) {
+        Instant end = clock.instant().plus(max);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            if (clock.instant().isBefore(end)) {
+                clock.advance(step);
+            }
+            return false;
+        });
+    }
+
+    void promote(String mvName) {
+        client.resources(ModelVersion.class).inNamespace(NS).withName(mvName)
+                .edit(mv -> {
+                    mv.getSpec().stage = io.recoflow.operator.api.spec.Stage.PRODUCTION;
+                    return mv;
+                });
+    }
+
+    /** Waits at least 30 s whatever the caller says: build machines are shared and a loaded one is slow. */
+    static <T> T await(Duration d, java.util.concurrent.Callable<T> get, Predicate<T> ok) {
+        Duration limit = d.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : d;
+        return org.awaitility.Awaitility.await().atMost(limit).pollInterval(Duration.ofMillis(100))
+                .until(get, ok::test);
+    }
+}

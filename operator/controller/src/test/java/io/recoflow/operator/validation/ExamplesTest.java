@@ -1,0 +1,54 @@
+package io.recoflow.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.spec.Stage;
+import io.recoflow.operator.api.spec.Strategy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** examples/ is what users copy: it must parse into the CR classes and pass validation. */
+class ExamplesTest {
+    static final Path EXAMPLES = Path.of(System.getProperty("recoflow.repo.root", "../..")).resolve("examples");
+
+    @Test
+    void examplesAreValidAndDescribeTheDocumentedSetup() throws IOException {
+        List<HasMetadata> items = new ArrayList<>();
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                String yaml = Files.readString(f);
+                String kind = Serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+                        .getKind();
+                items.add(switch (kind) {
+                    case "RecommendationModel" -> Serialization.unmarshal(yaml, RecommendationModel.class);
+                    case "ModelVersion" -> Serialization.unmarshal(yaml, ModelVersion.class);
+                    default -> throw new AssertionError("unexpected kind " + kind + " in " + f);
+                });
+            }
+        }
+        List<RecommendationModel> rms = items.stream().filter(RecommendationModel.class::isInstance)
+                .map(RecommendationModel.class::cast).toList();
+        List<ModelVersion> mvs = items.stream().filter(ModelVersion.class::isInstance)
+                .map(ModelVersion.class::cast).toList();
+        assertThat(rms).singleElement().satisfies(rm -> {
+            assertThat(SpecValidator.validate(rm)).isEmpty();
+            assertThat(rm.getSpec().rollout.strategy).isEqualTo(Strategy.CANARY);
+            assertThat(rm.getSpec().rollout.steps).extracting(s -> s.weight).containsExactly(10, 50, 100);
+            assertThat(rm.getSpec().autoscaling.minReplicas).isEqualTo(2);
+            assertThat(rm.getSpec().autoscaling.maxReplicas).isEqualTo(10);
+            assertThat(rm.getSpec().slo.p95LatencyMs).isEqualTo(50);
+        });
+        assertThat(mvs).hasSize(2).allSatisfy(mv -> assertThat(SpecValidator.validate(mv)).isEmpty());
+        assertThat(mvs).extracting(mv -> mv.getSpec().stage)
+                .containsExactlyInAnyOrder(Stage.PRODUCTION, Stage.CANDIDATE);
+    }
+}
