@@ -7,6 +7,7 @@ abstract class ItemItemRecommender implements Recommender {
     protected int n;
     protected float[] b;
     protected float[] popularity;
+    private final ThreadLocal<double[]> sum = ThreadLocal.withInitial(() -> new double[0]);
 
     @Override
     public final void fit(SparseMatrix userItem) {
@@ -29,12 +30,21 @@ abstract class ItemItemRecommender implements Recommender {
             System.arraycopy(popularity, 0, out, 0, n);
             return;
         }
-        java.util.Arrays.fill(out, 0, n, 0f);
+        // float64 accumulation, rounded once: the exported graph does the same, so both rank near-ties alike
+        double[] acc = sum.get();
+        if (acc.length != n) {
+            acc = new double[n];
+            sum.set(acc);
+        }
+        java.util.Arrays.fill(acc, 0);
         for (int i : items) {
             int base = i * n;
             for (int j = 0; j < n; j++) {
-                out[j] += b[base + j];
+                acc[j] += b[base + j];
             }
+        }
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) acc[j];
         }
     }
 
