@@ -23,7 +23,9 @@ import java.util.zip.GZIPInputStream;
  * <p>Two formats, told apart by the header: the UCI Online Retail CSV ({@code InvoiceNo,StockCode,...}) and the generic
  * {@code user,item,timestamp[,weight]} CSV. Either may be gzipped ({@code .gz}).
  */
-public record Dataset(Path source, String sha256, List<Interaction> interactions, CleaningReport report) {
+public record Dataset(Path source, Format format, String sha256, List<Interaction> interactions, CleaningReport report) {
+
+    public enum Format { ONLINE_RETAIL, INTERACTIONS }
 
     // Drop reasons, in the order they are checked.
     public static final String MALFORMED = "malformed";
@@ -51,10 +53,13 @@ public record Dataset(Path source, String sha256, List<Interaction> interactions
             List<String> cols = Csv.split(stripBom(header));
             CleaningReport report = new CleaningReport();
             List<Interaction> out = new ArrayList<>();
+            Format format;
             if (cols != null && cols.size() >= 7 && cols.get(0).equals("InvoiceNo") && cols.get(1).equals("StockCode")) {
+                format = Format.ONLINE_RETAIL;
                 readRetail(in, cols, out, report);
             } else if (cols != null && cols.size() >= 3 && cols.get(0).trim().equals("user")
                     && cols.get(1).trim().equals("item") && cols.get(2).trim().equals("timestamp")) {
+                format = Format.INTERACTIONS;
                 readGeneric(in, cols.size() > 3, out, report);
             } else {
                 throw new IOException(file + ": unknown header '" + header
@@ -63,7 +68,7 @@ public record Dataset(Path source, String sha256, List<Interaction> interactions
             while (in.read() >= 0) {
                 // drain so that the digest covers the whole file
             }
-            return new Dataset(file, HexFormat.of().formatHex(sha.digest()), out, report);
+            return new Dataset(file, format, HexFormat.of().formatHex(sha.digest()), out, report);
         }
     }
 

@@ -258,6 +258,21 @@ public final class AlsRecommender implements Recommender {
         }
     }
 
+    /**
+     * A scorer from item factors trained elsewhere (e.g. Spark MLlib), so that both are scored by the same fold-in.
+     *
+     * @param y items x factors, row-major
+     */
+    public static AlsRecommender ofItemFactors(double[] y, int items, int factors, double lambda, double alpha,
+            boolean scaleLambda, float[] popularity) {
+        AlsRecommender r = new AlsRecommender(factors, lambda, alpha, 1, Solver.CHOLESKY, 1, scaleLambda, 0, 1);
+        r.nItems = items;
+        r.y = y.clone();
+        r.gram = r.gram(r.y, items);
+        r.popularity = popularity.clone();
+        return r;
+    }
+
     /** Trained user factors, row-major users x factors (for tests and diagnostics). */
     public double[] userFactors() {
         return x.clone();

@@ -3,10 +3,10 @@ package io.recoflow.trainer.model;
 import io.recoflow.trainer.data.SparseMatrix;
 
 /** Share of users who bought each item, scaled so the most popular item scores 1. */
-final class Popularity {
+public final class Popularity {
     private Popularity() {}
 
-    static float[] of(SparseMatrix userItem) {
+    public static float[] of(SparseMatrix userItem) {
         float[] p = new float[userItem.cols()];
         for (int k = 0; k < userItem.nnz(); k++) {
             p[userItem.col(k)] += 1f;
