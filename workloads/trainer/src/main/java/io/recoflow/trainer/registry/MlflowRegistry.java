@@ -40,8 +40,13 @@ public final class MlflowRegistry implements ModelRegistry {
     public Version register(String model, String source, Map<String, String> params, Map<String, Double> metrics)
             throws IOException {
         String experiment = "recoflow/" + model;
-        String experimentId = client.getExperimentByName(experiment).map(e -> e.getExperimentId())
-                .orElseGet(() -> client.createExperiment(experiment));
+        // Look-ups use search (always 200): mlflow-client 2.17 re-sends any request that fails with a non-429
+        // status up to 3 times, so "get, then create on 404" would triple every first registration.
+        ObjectNode search = JSON.createObjectNode().put("filter", "name = '" + experiment.replace("'", "\\'") + "'")
+                .put("max_results", 1);
+        JsonNode found = JSON.readTree(client.sendPost("experiments/search", search.toString())).path("experiments");
+        String experimentId = found.size() > 0 ? found.get(0).path("experiment_id").asText()
+                : client.createExperiment(experiment);
         RunInfo run = client.createRun(experimentId);
         String runId = run.getRunId();
         params.forEach((k, v) -> client.logParam(runId, k, v));
@@ -49,13 +54,10 @@ public final class MlflowRegistry implements ModelRegistry {
         client.setTag(runId, ARTIFACT_TAG, source);
         client.setTerminated(runId);
 
-        ObjectNode create = JSON.createObjectNode().put("name", model);
-        try {
-            client.sendPost("registered-models/create", create.toString());
-        } catch (MlflowHttpException e) {
-            if (e.getStatusCode() != 400 || !String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
-                throw e;
-            }
+        JsonNode models = JSON.readTree(client.sendGet("registered-models/search?filter="
+                + enc("name = '" + model.replace("'", "\\'") + "'"))).path("registered_models");
+        if (models.size() == 0) {
+            client.sendPost("registered-models/create", JSON.createObjectNode().put("name", model).toString());
         }
         ObjectNode body = JSON.createObjectNode().put("name", model).put("source", source).put("run_id", runId);
         ArrayNode tags = body.putArray("tags");
