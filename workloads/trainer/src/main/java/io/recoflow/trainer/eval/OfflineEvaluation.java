@@ -38,6 +38,8 @@ public final class OfflineEvaluation {
         }
         s.add(EvalSet.of(train, tt.test(), Protocol.NEW_ITEMS));
         this.sets = List.copyOf(s);
+        // TensorFlow's one-time native start-up is not training time
+        io.recoflow.trainer.model.Linalg.warmUp();
     }
 
     /** The default Online Retail test protocol: train before 2011-11-01, test 2011-11-01 .. 2011-12-09. */

@@ -16,6 +16,11 @@ import org.tensorflow.types.TFloat64;
 public final class Linalg {
     private Linalg() {}
 
+    /** Loads the TensorFlow native library (2-3 s, once per JVM), so that timed training does not include it. */
+    public static void warmUp() {
+        inverse(new double[] {2, 0, 0, 2}, 2);
+    }
+
     /** Inverse of an n x n row-major matrix (float64, LU with partial pivoting). */
     public static double[] inverse(double[] a, int n) {
         if (a.length != n * n) {
