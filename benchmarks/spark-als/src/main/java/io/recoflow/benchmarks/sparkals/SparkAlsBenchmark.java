@@ -77,6 +77,9 @@ public final class SparkAlsBenchmark {
                     .config("spark.sql.shuffle.partitions", "4")
                     .getOrCreate();
             spark.sparkContext().setLogLevel("WARN");
+            // ALS's lineage grows with every iteration; without a checkpoint dir its checkpointInterval is ignored
+            // and 15 iterations end in a StackOverflowError
+            spark.sparkContext().setCheckpointDir(Files.createTempDirectory("spark-als-checkpoints").toString());
             sparkStartup = (System.nanoTime() - t) / 1e9;
             try {
                 SparkAlsRecommender sparkAls = new SparkAlsRecommender(spark, als.integer("factors", 64),
