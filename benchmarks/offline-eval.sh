@@ -23,7 +23,7 @@ trainer tune --data "$DATA" --model ease --grid lambda=50,100,250,500,1000 \
 trainer tune --data "$DATA" --model itemknn --grid neighbours=20,100,500 \
   --out "$OUT/tune-itemknn.json" | tee "$OUT/tune-itemknn.txt"
 trainer tune --data "$DATA" --model "als:factors=$FACTORS:iterations=$ITERATIONS:scaleLambda=true" \
-  --grid lambda=0.01,0.05,0.2 --grid alpha=5,20,60 \
+  --grid lambda=0.05,0.2,0.5,1 --grid alpha=1,2,5,20 \
   --out "$OUT/tune-als.json" | tee "$OUT/tune-als.txt"
 
 EASE=$(best "$OUT/tune-ease.txt")
