@@ -104,7 +104,10 @@ public final class SavedModelExporter {
                 all = tf.math.add(scores, tf.math.mul(empty, popularity));
             }
             TopK<TFloat32, TInt32> top = tf.nn.topK(all, k, new TopK.Options[0]);
+            // TF Serving's Predict API rejects a signature whose method name is not the predict method (the Java
+            // builder's default is empty)
             Signature sig = Signature.builder(ModelArtifact.SIGNATURE)
+                    .methodName("tensorflow/serving/predict")
                     .input(ModelArtifact.INPUT_HISTORY, history)
                     .input(ModelArtifact.INPUT_K, k)
                     .output(ModelArtifact.OUTPUT_INDICES, tf.withName("indices").identity(top.indices()))

@@ -62,6 +62,12 @@ class SavedModelParityTest {
         assertThat(read.items().equals(train.items())).as("item index round trip").isTrue();
         assertThat(read.params().keySet()).isEqualTo(model.params().keySet());
 
+        try (org.tensorflow.SavedModelBundle b = org.tensorflow.SavedModelBundle.load(version.toString(), "serve")) {
+            var sig = b.metaGraphDef().getSignatureDefMap().get(ModelArtifact.SIGNATURE);
+            assertThat(sig.getMethodName()).isEqualTo("tensorflow/serving/predict");
+            assertThat(sig.getInputsMap()).containsOnlyKeys("history", "k");
+            assertThat(sig.getOutputsMap()).containsOnlyKeys("indices", "scores");
+        }
         float[] scores = new float[model.items()];
         try (SavedModelScorer tf = SavedModelScorer.load(version)) {
             int checked = 0;
