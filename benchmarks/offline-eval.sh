@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Offline evaluation on UCI Online Retail (docs/benchmarks.md, "offline evaluation"):
+#  1. tune EASE lambda, item-kNN neighbours and ALS lambda/alpha on the validation split
+#     (train < 2011-10-01, validate on October 2011), selecting by NDCG@10 (all purchases);
+#  2. train on everything before 2011-11-01 and test on 2011-11-01 .. 2011-12-09 with the tuned settings,
+#     Spark MLlib ALS (same rank / lambda / alpha / iterations, implicitPrefs, local[2]) side by side.
+# Results: $OUT/tune-*.json, $OUT/test/results.json, $OUT/test/table.md. Takes ~15 min on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${DATA:-$(cd .. && pwd)/shared/datasets/online-retail/online_retail.csv.gz}
+OUT=${OUT:-$(pwd)/target/offline-eval}
+FACTORS=${FACTORS:-64}
+ITERATIONS=${ITERATIONS:-15}
+mkdir -p "$OUT"
+
+mvn -B -q -Pspark -pl benchmarks/spark-als -am package -DskipTests
+CP="workloads/trainer/target/recoflow-trainer-0.1.0-SNAPSHOT.jar:workloads/trainer/target/lib/*"
+trainer() { java -Xmx6g -cp "$CP" io.recoflow.trainer.TrainerMain "$@" 2> >(grep -vE 'tensorflow|oneDNN|AVX|MLIR|absl' >&2); }
+best() { grep '^best:' "$1" | cut -d' ' -f2; }
+
+trainer tune --data "$DATA" --model ease --grid lambda=50,100,250,500,1000 \
+  --out "$OUT/tune-ease.json" | tee "$OUT/tune-ease.txt"
+trainer tune --data "$DATA" --model itemknn --grid neighbours=20,100,500 \
+  --out "$OUT/tune-itemknn.json" | tee "$OUT/tune-itemknn.txt"
+trainer tune --data "$DATA" --model "als:factors=$FACTORS:iterations=$ITERATIONS:scaleLambda=true" \
+  --grid lambda=0.05,0.2,0.5,1 --grid alpha=1,2,5,20 \
+  --out "$OUT/tune-als.json" | tee "$OUT/tune-als.txt"
+
+EASE=$(best "$OUT/tune-ease.txt")
+KNN=$(best "$OUT/tune-itemknn.txt")
+ALS=$(best "$OUT/tune-als.txt")
+echo "tuned: $EASE $KNN $ALS"
+
+mvn -B -q -Pspark -pl benchmarks/spark-als -am verify -DskipTests -Dbench.skip=false \
+  -Dbench.data="$DATA" -Dbench.out="$OUT/test" \
+  -Dbench.args="--models popular,repeat,$KNN,$EASE --als $ALS" \
+  | grep -vE 'tensorflow|oneDNN|AVX|MLIR|absl| INFO |WARN InstanceBuilder'
+echo "table: $OUT/test/table.md"

@@ -1,0 +1,258 @@
+package io.recoflow.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recoflow.common.Json;
+import io.recoflow.common.ModelMetadata;
+import io.recoflow.trainer.data.Dataset;
+import io.recoflow.trainer.data.Interactions;
+import io.recoflow.trainer.data.Split;
+import io.recoflow.trainer.eval.Evaluator;
+import io.recoflow.trainer.eval.OfflineEvaluation;
+import io.recoflow.trainer.eval.Protocol;
+import io.recoflow.trainer.export.SavedModelExporter;
+import io.recoflow.trainer.model.ModelSpec;
+import io.recoflow.trainer.model.Recommender;
+import io.recoflow.trainer.registry.ModelRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Command line of the trainer (also the entry point of the training Job image). Commands: {@code train},
+ * {@code evaluate}, {@code tune}, {@code alias}; see docs/trainer.md. Exit code 0 on success, 2 on a usage or input
+ * error (with a one-line message), 1 on anything else.
+ */
+public final class TrainerMain {
+    static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final PrintStream out;
+
+    TrainerMain(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] argv) {
+        int rc = new TrainerMain(System.out).run(argv);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    int run(String[] argv) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+            out.println(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        try {
+            switch (argv[0]) {
+                case "train" -> train(argv);
+                case "evaluate" -> evaluate(argv);
+                case "tune" -> tune(argv);
+                case "alias" -> alias(argv);
+                default -> throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
+            }
+            return 0;
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            System.err.println("failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    static final String USAGE = """
+            usage: trainer <command> [options]
+              train    --data F --model SPEC --out DIR [--split SPEC] [--k 10] [--version N] [--name NAME]
+                       [--exclude-history] [--registry local:DIR|mlflow:URL] [--alias challenger]
+              evaluate --data F --models SPEC,SPEC,... [--split SPEC] [--k 10] [--out results.json]
+              tune     --data F --model SPEC --grid key=v1,v2 [--grid ...] [--split SPEC] [--k 10]
+                       [--protocol all|new] [--out tune.json]
+              alias    --registry R --name NAME --alias ALIAS --version V
+            SPEC (model): popular | repeat | itemknn[:neighbours=100] | ease[:lambda=250]
+                          | als[:factors=64:lambda=1:alpha=10:iterations=15:solver=cg|cholesky:cgSteps=3
+                                :scaleLambda=false:seed=42:threads=N]
+            SPEC (split): temporal:TRAIN_END,TEST_START[,TEST_END] | random-per-user:FRACTION:SEED
+              Online Retail defaults: evaluate/train temporal:2011-11-01,2011-11-01;
+                                      tune temporal:2011-10-01,2011-10-01,2011-11-01""";
+
+    private void train(String[] argv) throws IOException {
+        Args a = new Args(argv, 1, Set.of("data", "model", "out", "split", "k", "version", "name", "registry",
+                "alias"), Set.of("exclude-history"));
+        Dataset data = load(a.required("data"));
+        ModelSpec spec = ModelSpec.parse(a.required("model"));
+        Path outDir = Path.of(a.required("out"));
+        long version = Long.parseLong(a.get("version", Long.toString(Instant.now().getEpochSecond())));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        String split = a.get("split", null);
+        if (split != null) {
+            OfflineEvaluation ev = new OfflineEvaluation(data, Split.parse(split), a.integer("k", 10));
+            Evaluator.ModelResult r = ev.run(spec.toString(), spec.create());
+            out.print(ev.table());
+            int k = ev.k();
+            for (Evaluator.VariantResult v : r.variants()) {
+                String suffix = v.protocol().equals(Protocol.ALL_PURCHASES.label()) ? "" : "_new";
+                metrics.put("recall@" + k + suffix, v.recall());
+                metrics.put("ndcg@" + k + suffix, v.ndcg());
+                metrics.put("precision@" + k + suffix, v.precision());
+                metrics.put("map@" + k + suffix, v.map());
+                metrics.put("hr@" + k + suffix, v.hr());
+                metrics.put("mrr@" + k + suffix, v.mrr());
+                metrics.put("coverage@" + k + suffix, v.coverage());
+            }
+        }
+        // the artifact is trained on all the data; the metrics above come from the held-out split
+        Interactions all = Interactions.of(data.interactions());
+        Recommender model = spec.create();
+        long t = System.nanoTime();
+        model.fit(all.matrix());
+        double seconds = (System.nanoTime() - t) / 1e9;
+        metrics.put("train_seconds", seconds);
+        Map<String, Object> params = new LinkedHashMap<>(model.params());
+        ModelMetadata meta = new ModelMetadata(model.type(), version, params, data.sha256(), all.items(),
+                a.flag("exclude-history"), metrics, Instant.now());
+        Path dir = SavedModelExporter.export(model.export(), meta, outDir);
+        out.printf(Locale.ROOT, "trained %s on %,d users x %,d items in %.1f s; wrote %s%n", spec,
+                all.users().size(), all.items().size(), seconds, dir);
+        String registry = a.get("registry", null);
+        if (registry != null) {
+            String name = a.get("name", "recoflow-" + model.type());
+            Map<String, String> p = new LinkedHashMap<>();
+            params.forEach((k, v) -> p.put(k, String.valueOf(v)));
+            p.put("dataset_sha256", data.sha256());
+            ModelRegistry reg = ModelRegistry.open(registry);
+            ModelRegistry.Version v = reg.register(name, dir.toAbsolutePath().toUri().toString(), p, metrics);
+            out.printf("registered %s version %s%n", name, v.version());
+            String alias = a.get("alias", null);
+            if (alias != null) {
+                reg.setAlias(name, alias, v.version());
+                out.printf("alias %s -> %s%n", alias, v.version());
+            }
+        }
+    }
+
+    private void evaluate(String[] argv) throws IOException {
+        Args a = new Args(argv, 1, Set.of("data", "models", "split", "k", "out"), Set.of());
+        Dataset data = load(a.required("data"));
+        List<ModelSpec> specs = new ArrayList<>();
+        for (String s : a.required("models").split(",")) {
+            specs.add(ModelSpec.parse(s));
+        }
+        OfflineEvaluation ev = new OfflineEvaluation(data, Split.parse(a.get("split", defaultSplit(data, false))),
+                a.integer("k", 10));
+        describe(ev);
+        for (ModelSpec s : specs) {
+            Evaluator.ModelResult r = ev.run(s.toString(), s.create());
+            out.printf(Locale.ROOT, "  %s: trained in %.2f s%n", s, r.trainSeconds());
+        }
+        out.print(ev.table());
+        String file = a.get("out", null);
+        if (file != null) {
+            write(Path.of(file), ev.report());
+        }
+    }
+
+    private void tune(String[] argv) throws IOException {
+        Args a = new Args(argv, 1, Set.of("data", "model", "grid", "split", "k", "protocol", "out"), Set.of());
+        Dataset data = load(a.required("data"));
+        ModelSpec base = ModelSpec.parse(a.required("model"));
+        Protocol protocol = switch (a.get("protocol", "all")) {
+            case "all" -> Protocol.ALL_PURCHASES;
+            case "new" -> Protocol.NEW_ITEMS;
+            default -> throw new IllegalArgumentException("--protocol must be all or new");
+        };
+        List<ModelSpec> candidates = List.of(base);
+        for (String g : a.all("grid")) {
+            int eq = g.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--grid expects key=v1,v2,..., got " + g);
+            }
+            List<ModelSpec> next = new ArrayList<>();
+            for (ModelSpec c : candidates) {
+                for (String v : g.substring(eq + 1).split(",")) {
+                    next.add(c.with(g.substring(0, eq), v));
+                }
+            }
+            candidates = next;
+        }
+        Split split = Split.parse(a.get("split", defaultSplit(data, true)));
+        if (split instanceof Split.RandomPerUser && protocol == Protocol.ALL_PURCHASES) {
+            protocol = Protocol.NEW_ITEMS;
+        }
+        OfflineEvaluation ev = new OfflineEvaluation(data, split, a.integer("k", 10));
+        describe(ev);
+        ModelSpec best = null;
+        double bestNdcg = -1;
+        for (ModelSpec c : candidates) {
+            Evaluator.ModelResult r = ev.run(c.toString(), c.create());
+            double ndcg = r.variant(protocol).ndcg();
+            out.printf(Locale.ROOT, "  %-50s ndcg@%d (%s) %.4f  (%.1f s)%n", c, ev.k(), protocol.label(), ndcg,
+                    r.trainSeconds());
+            if (ndcg > bestNdcg) {
+                bestNdcg = ndcg;
+                best = c;
+            }
+        }
+        out.print(ev.table());
+        out.printf(Locale.ROOT, "best: %s%n", best);
+        String file = a.get("out", null);
+        if (file != null) {
+            Map<String, Object> report = ev.report();
+            report.put("selectedBy", "ndcg@" + ev.k() + " (" + protocol.label() + ")");
+            report.put("best", String.valueOf(best));
+            write(Path.of(file), report);
+        }
+    }
+
+    private void alias(String[] argv) throws IOException {
+        Args a = new Args(argv, 1, Set.of("registry", "name", "alias", "version"), Set.of());
+        ModelRegistry reg = ModelRegistry.open(a.required("registry"));
+        reg.setAlias(a.required("name"), a.required("alias"), a.required("version"));
+        out.printf("alias %s of %s -> %s%n", a.required("alias"), a.required("name"), a.required("version"));
+    }
+
+    private Dataset load(String file) throws IOException {
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p)) {
+            throw new IOException("no such file: " + file);
+        }
+        Dataset d = Dataset.load(p);
+        out.printf("loaded %s: %s%n", p.getFileName(), d.report());
+        if (d.interactions().isEmpty()) {
+            throw new IllegalArgumentException(file + ": no usable rows");
+        }
+        return d;
+    }
+
+    private void describe(OfflineEvaluation ev) {
+        out.printf(Locale.ROOT, "train: %,d users x %,d items, %,d pairs; evaluated users:", ev.train().users().size(),
+                ev.train().items().size(), ev.train().matrix().nnz());
+        ev.sets().forEach(s -> out.printf(Locale.ROOT, " %s %,d", s.protocol().label(), s.users().size()));
+        out.println();
+    }
+
+    private static String defaultSplit(Dataset d, boolean validation) {
+        if (d.format() != Dataset.Format.ONLINE_RETAIL) {
+            throw new IllegalArgumentException("--split is required for this data set");
+        }
+        return validation ? OfflineEvaluation.RETAIL_VALIDATION : OfflineEvaluation.RETAIL_TEST;
+    }
+
+    private void write(Path file, Object report) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        JSON.writeValue(file.toFile(), report);
+        out.println("wrote " + file);
+    }
+}

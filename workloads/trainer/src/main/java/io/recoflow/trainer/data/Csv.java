@@ -1,0 +1,43 @@
+package io.recoflow.trainer.data;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits one RFC-4180 line (quotes, doubled quotes; no embedded newlines, which neither input format has). */
+final class Csv {
+    private Csv() {}
+
+    /** Returns the fields, or null when a quote is left open (a malformed line). */
+    static List<String> split(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            return null;
+        }
+        out.add(cur.toString());
+        return out;
+    }
+}

@@ -1,0 +1,43 @@
+package io.recoflow.trainer.model;
+
+/**
+ * The trained state a SavedModel is built from, one shape per family of scorer. Every graph adds
+ * {@code popularity} when the history is empty, so an empty history is answered with the most popular items.
+ */
+public sealed interface ModelExport {
+
+    int items();
+
+    float[] popularity();
+
+    /** scores = popularity (the history is ignored). */
+    record Popular(float[] popularity) implements ModelExport {
+        @Override
+        public int items() {
+            return popularity.length;
+        }
+    }
+
+    /** scores = count of each item in the history + popularity (popularity is below 1, so it only breaks ties). */
+    record Repeat(float[] popularity) implements ModelExport {
+        @Override
+        public int items() {
+            return popularity.length;
+        }
+    }
+
+    /**
+     * scores = sum of rows {@code b[i,:]} over the distinct history items i (EASE, item-kNN); {@code b} is n x n
+     * row-major.
+     */
+    record ItemItem(int items, float[] b, float[] popularity) implements ModelExport {}
+
+    /**
+     * Implicit-ALS fold-in: with c_i = 1 + alpha * count_i over the distinct history items,
+     * x = (YᵀY + λ'I + Σ (c_i − 1) y_i y_iᵀ)⁻¹ Σ c_i y_i and scores = Y x, where λ' = λ, or λ times the number of
+     * distinct history items when {@code scaleLambda} (Spark's ALS-WR convention). {@code y} is items x factors
+     * row-major, {@code gram} is YᵀY (factors x factors).
+     */
+    record Factors(int items, int factors, double[] y, double[] gram, double lambda, boolean scaleLambda, double alpha,
+            float[] popularity) implements ModelExport {}
+}

@@ -1,0 +1,33 @@
+package io.recoflow.trainer.model;
+
+import io.recoflow.trainer.data.SparseMatrix;
+import java.util.Map;
+
+/**
+ * A recommender: fit on a user x item matrix (values = purchase counts), then score one user's history into a dense
+ * vector over all items. Scoring takes the history rather than a user id so that it works for users unseen in
+ * training, exactly like the exported SavedModel (see {@link ModelExport}).
+ */
+public interface Recommender {
+
+    /** Model type as written to metadata: popular, repeat, itemknn, ease, als. */
+    String type();
+
+    Map<String, Object> params();
+
+    void fit(SparseMatrix userItem);
+
+    /** Item count seen at fit time (length of the score vector). */
+    int items();
+
+    /**
+     * Writes a score for every item into {@code out}.
+     *
+     * @param items distinct item indices of the user's history (any order)
+     * @param counts how often each was bought (same length); an empty history gives the popularity scores
+     */
+    void score(int[] items, float[] counts, float[] out);
+
+    /** What the SavedModel needs to compute the same scores as {@link #score}. */
+    ModelExport export();
+}

@@ -1,0 +1,81 @@
+package io.recoflow.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recoflow.common.ModelMetadata;
+import io.recoflow.trainer.registry.LocalRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerMainTest {
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        return new TrainerMain(new PrintStream(buf, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    @Test
+    void evaluateWritesEveryMetricForEveryModelAndProtocol() throws IOException {
+        Path json = dir.resolve("results.json");
+        int rc = run("evaluate", "--data", TestData.sample().toString(), "--models", "popular,repeat,ease:lambda=100",
+                "--k", "10", "--out", json.toString());
+        assertThat(rc).as(buf.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertThat(r.path("split").asText()).isEqualTo("temporal:2011-11-01,2011-11-01");
+        assertThat(r.path("dataset").path("dropped").path("cancellation").asLong()).isEqualTo(752);
+        assertThat(r.path("results")).hasSize(3);
+        for (JsonNode m : r.path("results")) {
+            assertThat(m.path("trainSeconds").isNumber()).isTrue();
+            assertThat(m.path("scoringP95Us").asDouble()).isGreaterThanOrEqualTo(m.path("scoringP50Us").asDouble());
+            assertThat(m.path("peakHeapMb").asDouble()).isPositive();
+            assertThat(m.path("variants")).hasSize(2);
+            for (JsonNode v : m.path("variants")) {
+                for (String f : new String[] {"recall", "ndcg", "precision", "map", "hr", "mrr", "coverage"}) {
+                    assertThat(v.path(f).asDouble()).as(f).isBetween(0.0, 1.0);
+                }
+                assertThat(v.path("users").asInt()).isPositive();
+            }
+        }
+        assertThat(buf.toString()).contains("all purchases", "new items only", "NDCG");
+    }
+
+    @Test
+    void trainExportsAndRegisters() throws IOException {
+        Path models = dir.resolve("models");
+        Path reg = dir.resolve("registry");
+        int rc = run("train", "--data", TestData.sample().toString(), "--model", "itemknn:neighbours=20",
+                "--split", "random-per-user:0.2:1", "--out", models.toString(), "--version", "42",
+                "--registry", "local:" + reg, "--name", "shop", "--alias", "challenger");
+        assertThat(rc).as(buf.toString()).isZero();
+        ModelMetadata meta = ModelMetadata.read(models.resolve("42"));
+        assertThat(meta.modelType()).isEqualTo("itemknn");
+        assertThat(meta.items()).hasSize(2_964);
+        assertThat(meta.metrics()).containsKeys("ndcg@10_new", "recall@10_new", "train_seconds");
+        assertThat(Files.exists(models.resolve("42/saved_model.pb"))).isTrue();
+        var v = new LocalRegistry(reg).byAlias("shop", "challenger").orElseThrow();
+        assertThat(v.version()).isEqualTo("1");
+        assertThat(v.source()).endsWith("/42/");
+        assertThat(v.metrics()).containsKey("ndcg@10_new");
+    }
+
+    @Test
+    void badInputIsAClearErrorNotACrash() {
+        assertThat(run("evaluate", "--data", dir.resolve("missing.csv").toString(), "--models", "ease")).isEqualTo(2);
+        assertThat(run("train", "--data", TestData.sample().toString(), "--model", "ease:lamda=3", "--out", "x"))
+                .isEqualTo(2);
+        assertThat(run("evaluate", "--data", TestData.sample().toString(), "--models", "popular", "--split",
+                "temporal:2011-12-01,2011-11-01")).isEqualTo(2);
+        assertThat(run("frobnicate")).isEqualTo(2);
+    }
+}

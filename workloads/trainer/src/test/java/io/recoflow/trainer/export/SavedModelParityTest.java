@@ -1,0 +1,112 @@
+package io.recoflow.trainer.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recoflow.common.ModelArtifact;
+import io.recoflow.common.ModelMetadata;
+import io.recoflow.trainer.TestData;
+import io.recoflow.trainer.data.Dataset;
+import io.recoflow.trainer.data.Interactions;
+import io.recoflow.trainer.data.SparseMatrix;
+import io.recoflow.trainer.model.ModelSpec;
+import io.recoflow.trainer.model.Recommender;
+import io.recoflow.trainer.model.TopK;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Exports each model family, loads it back with {@code SavedModelBundle.load} (a fresh graph and session), and checks
+ * that the signature returns exactly the in-Java top-10 for 100 users of the sample data, plus the empty history.
+ */
+class SavedModelParityTest {
+    static Dataset data;
+    static Interactions train;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void load() throws IOException {
+        data = Dataset.load(TestData.sample());
+        train = Interactions.of(data.interactions());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ease:lambda=200", "itemknn:neighbours=50", "als:factors=16:iterations=4:alpha=5",
+            "als:factors=8:iterations=2:scaleLambda=true:lambda=0.1", "popular", "repeat"})
+    void savedModelReturnsTheJavaTop10(String spec) throws IOException {
+        Recommender model = ModelSpec.parse(spec).create();
+        SparseMatrix m = train.matrix();
+        model.fit(m);
+        ModelMetadata meta = new ModelMetadata(model.type(), 1_700_000_000L, Map.copyOf(model.params()),
+                data.sha256(), train.items(), false, Map.of("ndcg@10", 0.1), Instant.parse("2026-11-25T00:00:00Z"));
+        Path version = SavedModelExporter.export(model.export(), meta, dir);
+
+        assertThat(version).isEqualTo(dir.resolve("1700000000"));
+        assertThat(version.resolve("saved_model.pb")).isRegularFile();
+        assertThat(version.resolve("variables/variables.index")).isRegularFile();
+        ModelMetadata read = ModelMetadata.read(version);
+        assertThat(read.modelType()).isEqualTo(model.type());
+        assertThat(read.version()).isEqualTo(1_700_000_000L);
+        assertThat(read.datasetSha256()).isEqualTo(data.sha256());
+        assertThat(read.items().equals(train.items())).as("item index round trip").isTrue();
+        assertThat(read.params().keySet()).isEqualTo(model.params().keySet());
+
+        try (org.tensorflow.SavedModelBundle b = org.tensorflow.SavedModelBundle.load(version.toString(), "serve")) {
+            var sig = b.metaGraphDef().getSignatureDefMap().get(ModelArtifact.SIGNATURE);
+            assertThat(sig.getMethodName()).isEqualTo("tensorflow/serving/predict");
+            assertThat(sig.getInputsMap()).containsOnlyKeys("history", "k");
+            assertThat(sig.getOutputsMap()).containsOnlyKeys("indices", "scores");
+        }
+        float[] scores = new float[model.items()];
+        try (SavedModelScorer tf = SavedModelScorer.load(version)) {
+            int checked = 0;
+            for (int u = 0; u < m.rows() && checked < 100; u += 4, checked++) {
+                int[] items = m.rowIndices(u);
+                float[] counts = m.rowValues(u);
+                model.score(items, counts, scores);
+                int[] expected = TopK.select(scores, 10, null);
+                SavedModelScorer.Ranked got = tf.score(repeat(items, counts), 10);
+                assertThat(got.indices()).as("user %d (%s)", u, spec).containsExactly(expected);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(got.scores()[i]).isCloseTo(scores[expected[i]],
+                            org.assertj.core.api.Assertions.within(1e-5f * Math.max(1, Math.abs(scores[expected[i]]))));
+                }
+            }
+            assertThat(checked).isEqualTo(100);
+            // empty history: the popularity ranking
+            model.score(new int[0], new float[0], scores);
+            assertThat(tf.score(new int[0], 10).indices()).containsExactly(TopK.select(scores, 10, null));
+            assertThat(tf.score(new int[] {3}, 100_000).indices()).hasSize(model.items());
+        }
+        assertThatThrownBy(() -> SavedModelExporter.export(model.export(), meta, dir))
+                .isInstanceOf(IOException.class).hasMessageContaining("already exists");
+        assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith(".")).toList()).isEmpty();
+    }
+
+    /** The history as the service sends it: each item repeated as often as it was bought. */
+    static int[] repeat(int[] items, float[] counts) {
+        List<Integer> h = new ArrayList<>();
+        for (int k = 0; k < items.length; k++) {
+            for (int c = 0; c < (int) counts[k]; c++) {
+                h.add(items[k]);
+            }
+        }
+        return h.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static {
+        // fail fast with a clear message if the contract constants change
+        assertThat(ModelArtifact.SIGNATURE).isEqualTo("serving_default");
+    }
+}
