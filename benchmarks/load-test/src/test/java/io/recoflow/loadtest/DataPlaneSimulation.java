@@ -88,6 +88,8 @@ public class DataPlaneSimulation extends Simulation {
             .contentTypeHeader("application/json")
             // a frontend or BFF keeps pooled keep-alive connections to these services
             .shareConnections()
+            // Gatling's default is 6 per host (a browser's); a backend client pools more
+            .maxConnectionsPerHost(Integer.getInteger("connections", 64))
             .disableCaching()
             .disableWarmUp();
 
