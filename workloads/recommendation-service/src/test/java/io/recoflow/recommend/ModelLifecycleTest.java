@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.Jedis;
 
 /** A/B routing to pinned model versions, then a hot swap under concurrent requests. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=" + RecommendApplication.CONFIG_NAME)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelLifecycleTest {
     static final List<String> ITEMS = List.of("A", "B", "C", "D", "E");

@@ -36,7 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.Jedis;
 
 /** The recommendation API against a real redis-server, a real SavedModel and a real KRaft broker. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=" + RecommendApplication.CONFIG_NAME)
 @AutoConfigureObservability
 class RecommendationApiTest {
     // A..F then P0..P24; the graph rejects histories longer than 20 items (an Assert op), a real TF failure

@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.config.name=" + RecommendApplication.CONFIG_NAME,
         "recoflow.recommend.security.mode=api-key",
         "recoflow.recommend.security.api-keys=shop:k-shop-123,batch:k-batch-456",
         "recoflow.recommend.security.rate-limit-per-second=0.5",
