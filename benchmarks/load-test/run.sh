@@ -82,8 +82,8 @@ java $JAVA_OPTS_APP -jar "$(jar_of event-collector exec)" --server.port=$COLLECT
   --recoflow.collector.bootstrap-servers="$BOOTSTRAP" > "$WORK/collector.log" 2>&1 &
 PIDS+=($!)
 java $JAVA_OPTS_APP -jar "$(jar_of feature-worker exec)" --server.port=$WORKER_PORT \
-  --recoflow.worker.bootstrap-servers="$BOOTSTRAP" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
-  --recoflow.worker.redis.port="$REDIS_PORT" --recoflow.worker.redis-port="$REDIS_PORT" \
+  --recoflow.worker.bootstrap-servers="$BOOTSTRAP" --recoflow.worker.redis-host=127.0.0.1 \
+  --recoflow.worker.redis-port="$REDIS_PORT" \
   > "$WORK/feature-worker.log" 2>&1 &
 PIDS+=($!)
 java $JAVA_OPTS_APP -jar "$(jar_of recommendation-service exec)" --server.port=$RECOMMEND_PORT \

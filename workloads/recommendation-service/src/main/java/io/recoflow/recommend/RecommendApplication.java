@@ -24,9 +24,14 @@ public class RecommendApplication {
         builder().run(args);
     }
 
-    /** Starts the service with {@code properties} over the defaults, e.g. {@code server.port=0}. */
+    /**
+     * Starts the service with {@code properties} over the defaults, e.g. {@code server.port=0}. They are passed as
+     * command-line arguments: builder default properties would rank below {@code recommendation-service.yml}.
+     */
     public static ConfigurableApplicationContext start(Map<String, Object> properties) {
-        return builder().properties(properties).run();
+        return builder().run(properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
     }
 
     public static SpringApplicationBuilder builder() {

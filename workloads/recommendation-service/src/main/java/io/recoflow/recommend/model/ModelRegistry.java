@@ -106,8 +106,9 @@ public class ModelRegistry {
     private void scanQuietly() {
         try {
             scan();
-        } catch (RuntimeException | IOException e) {
-            log.warn("model scan of {} failed: {}", cfg.getBaseDir(), e.toString());
+        } catch (Throwable e) {
+            // anything escaping would cancel the periodic scan for good: log it and try again next poll
+            log.error("model scan of {} failed: {}", cfg.getBaseDir(), e.toString(), e);
         }
     }
 
@@ -191,7 +192,7 @@ public class ModelRegistry {
             log.info("loaded model version {} ({} items, type {}) in {} ms", version, meta.items().size(),
                     meta.modelType(), (System.nanoTime() - t0) / 1_000_000);
             return loaded;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) {
             if (model != null) {
                 model.close();
             }
