@@ -25,7 +25,10 @@ public final class RetailData {
         this.items = items;
     }
 
-    /** Rows without a customer id and cancellations (invoice starting with C) are skipped. */
+    // the collector's id rule (EventValidator): a few stock codes such as "BANK CHARGES" fail it
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
+
+    /** Rows without a customer id, cancellations (invoice starting with C) and invalid item ids are skipped. */
     public static RetailData load(Path csvGz) throws IOException {
         Map<String, Set<String>> byCustomer = new LinkedHashMap<>();
         Set<String> items = new LinkedHashSet<>();
@@ -42,7 +45,7 @@ public final class RetailData {
                     continue;
                 }
                 String item = f.get(1).trim().toUpperCase(Locale.ROOT);
-                if (item.isEmpty()) {
+                if (!ID.matcher(item).matches()) {
                     continue;
                 }
                 items.add(item);
