@@ -31,8 +31,8 @@ public class RecommendProperties {
         private int port = 6379;
         private String password;
         private Duration timeout = Duration.ofMillis(50);
-        private int poolSize = 32;
-        /** After a failure, requests skip Redis for this long instead of each paying a connect attempt. */
+        private int poolSize = 64;
+        /** After 3 failures in a row, requests skip Redis for this long instead of each paying a connect attempt. */
         private Duration retryAfterFailure = Duration.ofMillis(500);
 
         public String getHost() { return host; }
@@ -60,6 +60,8 @@ public class RecommendProperties {
         private int scoringThreads = 0;
         private int scoringQueue = 256;
         private int warmupRuns = 20;
+        /** Score item-item SavedModels in Java from their own variables, after a parity check against the graph. */
+        private boolean javaFastPath = true;
         /** When set, score through TensorFlow Serving's REST API instead of the embedded SavedModel. */
         private String tfServingUrl;
         private String tfServingModelName = "recommender";
@@ -76,6 +78,8 @@ public class RecommendProperties {
         public void setScoringThreads(int scoringThreads) { this.scoringThreads = scoringThreads; }
         public int getScoringQueue() { return scoringQueue; }
         public void setScoringQueue(int scoringQueue) { this.scoringQueue = scoringQueue; }
+        public boolean isJavaFastPath() { return javaFastPath; }
+        public void setJavaFastPath(boolean javaFastPath) { this.javaFastPath = javaFastPath; }
         public int getWarmupRuns() { return warmupRuns; }
         public void setWarmupRuns(int warmupRuns) { this.warmupRuns = warmupRuns; }
         public String getTfServingUrl() { return tfServingUrl; }
@@ -113,7 +117,11 @@ public class RecommendProperties {
         /** Kafka bootstrap servers; empty = impressions off. */
         private String bootstrapServers;
         private int queueCapacity = 10_000;
+        /** Fraction of responses whose impressions are published (analytics sampling at high request rates). */
+        private double sampleRate = 1.0;
 
+        public double getSampleRate() { return sampleRate; }
+        public void setSampleRate(double sampleRate) { this.sampleRate = sampleRate; }
         public String getBootstrapServers() { return bootstrapServers; }
         public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
         public int getQueueCapacity() { return queueCapacity; }

@@ -20,7 +20,10 @@ import redis.clients.jedis.resps.Tuple;
 @Component
 public class FeatureStore implements AutoCloseable {
     private final JedisPool pool;
+    private static final int FAILURES_TO_SKIP = 3;
+
     private final long retryAfterFailureNanos;
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long skipUntilNanos;
 
     public FeatureStore(RecommendProperties props) {
@@ -83,9 +86,14 @@ public class FeatureStore implements AutoCloseable {
             throw new FeatureStoreUnavailableException("redis failed recently; skipping", null);
         }
         try (Jedis jedis = pool.getResource()) {
-            return body.apply(jedis);
+            T out = body.apply(jedis);
+            failures.set(0);
+            return out;
         } catch (RuntimeException e) {
-            skipUntilNanos = System.nanoTime() + retryAfterFailureNanos;
+            // one slow call under load should not send everyone to the fallback; a run of failures (Redis down) should
+            if (failures.incrementAndGet() >= FAILURES_TO_SKIP) {
+                skipUntilNanos = System.nanoTime() + retryAfterFailureNanos;
+            }
             throw new FeatureStoreUnavailableException("redis unavailable: " + e.getClass().getSimpleName(), e);
         }
     }

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The fallback ranking, kept in memory so a fallback never needs Redis: refreshed in the background from the
- * hourly popularity buckets; until Redis has any, the newest model's item list stands in, in metadata order.
+ * hourly popularity buckets; until Redis has any, the newest model's answer to an empty history stands in (the
+ * trainer's graphs return training-set popularity for it).
  */
 @Component
 public class Popularity {
@@ -55,7 +56,7 @@ public class Popularity {
             return List.of();
         }
         try {
-            List<String> items = m.metadata().items();
+            List<String> items = m.popular();
             return items.size() > cfg.getSize() ? items.subList(0, cfg.getSize()) : items;
         } finally {
             m.release();

@@ -44,12 +44,17 @@ public class ImpressionPublisher {
     private final Counter dropped;
     private final Counter sent;
     private final Thread sender;
+    private final double sampleRate;
     private volatile boolean running = true;
 
     public ImpressionPublisher(RecommendProperties props, MeterRegistry meters) {
         RecommendProperties.Impressions cfg = props.getImpressions();
         this.dropped = meters.counter("recoflow.impressions.dropped");
         this.sent = meters.counter("recoflow.impressions.sent");
+        this.sampleRate = cfg.getSampleRate();
+        if (!(sampleRate >= 0 && sampleRate <= 1)) {
+            throw new IllegalArgumentException("recoflow.recommend.impressions.sample-rate must be in [0, 1]");
+        }
         if (cfg.getBootstrapServers() == null || cfg.getBootstrapServers().isBlank()) {
             queue = null;
             producer = null;
@@ -75,7 +80,8 @@ public class ImpressionPublisher {
 
     /** Never blocks: a full queue drops the impression. */
     public void publish(Recommendation r) {
-        if (queue == null || r.items().isEmpty()) {
+        if (queue == null || r.items().isEmpty()
+                || (sampleRate < 1 && ThreadLocalRandom.current().nextDouble() >= sampleRate)) {
             return;
         }
         if (!queue.offer(r)) {

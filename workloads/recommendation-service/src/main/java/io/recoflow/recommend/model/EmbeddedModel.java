@@ -61,6 +61,10 @@ public final class EmbeddedModel implements ScoringModel {
         }
     }
 
+    SavedModelBundle bundle() {
+        return bundle;
+    }
+
     @Override
     public void close() {
         bundle.close();

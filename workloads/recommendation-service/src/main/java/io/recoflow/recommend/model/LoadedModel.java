@@ -16,6 +16,7 @@ public final class LoadedModel {
     private final Map<String, Integer> index;
     private final ScoringModel model;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private volatile List<String> popular = List.of();
 
     public LoadedModel(long version, ModelMetadata metadata, ScoringModel model) {
         this.version = version;
@@ -51,6 +52,15 @@ public final class LoadedModel {
     public String itemAt(int i) {
         List<String> items = metadata.items();
         return i >= 0 && i < items.size() ? items.get(i) : null;
+    }
+
+    /** The model's answer to an empty history (the trainer's graphs return popularity), best first. */
+    public List<String> popular() {
+        return popular;
+    }
+
+    void popular(List<String> items) {
+        this.popular = List.copyOf(items);
     }
 
     public Scores score(int[] history, int k) throws Exception {

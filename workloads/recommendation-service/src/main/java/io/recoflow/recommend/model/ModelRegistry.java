@@ -37,6 +37,7 @@ import org.springframework.stereotype.Component;
 public class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     private static final int MAX_LOAD_ATTEMPTS = 3;
+    private static final int POPULAR_SIZE = 200;
 
     private final RecommendProperties.Model cfg;
     private final ExperimentRouter experiments;
@@ -184,10 +185,19 @@ public class ModelRegistry {
             if (meta.items() == null || meta.items().isEmpty()) {
                 throw new IllegalArgumentException("metadata has no items");
             }
-            model = cfg.getTfServingUrl() == null ? new EmbeddedModel(dir)
+            model = cfg.getTfServingUrl() == null ? embedded(dir, meta.items().size())
                     : new TfServingModel(http, cfg.getTfServingUrl(), cfg.getTfServingModelName(), version, cfg.getScoringTimeout());
             LoadedModel loaded = new LoadedModel(version, meta, model);
             warmUp(loaded);
+            Scores top = loaded.score(new int[0], Math.min(POPULAR_SIZE, loaded.itemCount()));
+            java.util.List<String> popular = new java.util.ArrayList<>(top.indices().length);
+            for (int i : top.indices()) {
+                String item = loaded.itemAt(i);
+                if (item != null) {
+                    popular.add(item);
+                }
+            }
+            loaded.popular(popular);
             meters.counter("recoflow.model.load", "result", "success").increment();
             log.info("loaded model version {} ({} items, type {}) in {} ms", version, meta.items().size(),
                     meta.modelType(), (System.nanoTime() - t0) / 1_000_000);
@@ -201,6 +211,59 @@ public class ModelRegistry {
             log.warn("cannot load model version {} (attempt {}/{}): {}", version, n, MAX_LOAD_ATTEMPTS, e.toString());
             return null;
         }
+    }
+
+    /** The SavedModel, or its Java fast path when the graph is item-item and both agree on sample histories. */
+    private ScoringModel embedded(Path dir, int items) throws Exception {
+        EmbeddedModel tf = new EmbeddedModel(dir);
+        if (!cfg.isJavaFastPath()) {
+            return tf;
+        }
+        try {
+            var fast = ItemItemModel.from(tf.bundle(), items);
+            if (fast.isEmpty()) {
+                return tf;
+            }
+            String mismatch = mismatch(tf, fast.get(), items);
+            if (mismatch != null) {
+                log.warn("java fast path disagrees with the SavedModel ({}); scoring with TensorFlow", mismatch);
+                return tf;
+            }
+            log.info("item-item SavedModel: scoring in Java from its variables (parity checked against the graph)");
+            tf.close();
+            return fast.get();
+        } catch (RuntimeException e) {
+            tf.close();
+            throw e;
+        }
+    }
+
+    /** Null when both give the same items (near-ties may swap) and scores on random histories, else why not. */
+    static String mismatch(ScoringModel graph, ScoringModel java, int items) throws Exception {
+        Random rnd = new Random(42);
+        int k = Math.min(50, items);
+        for (int run = 0; run < 50; run++) {
+            int[] h = new int[run % 41];
+            for (int j = 0; j < h.length; j++) {
+                h[j] = rnd.nextInt(items);
+            }
+            Scores a = graph.score(h, k);
+            Scores b = java.score(h, k);
+            if (a.indices().length != b.indices().length) {
+                return "length " + a.indices().length + " vs " + b.indices().length;
+            }
+            for (int i = 0; i < a.indices().length; i++) {
+                float x = a.scores()[i];
+                float y = b.scores()[i];
+                if (Math.abs(x - y) > 1e-5f * Math.max(1f, Math.abs(x))) {
+                    return "score at rank " + i + ": " + x + " vs " + y;
+                }
+                if (a.indices()[i] != b.indices()[i] && Math.abs(x - y) > 1e-5f * Math.max(1f, Math.abs(x))) {
+                    return "item at rank " + i;
+                }
+            }
+        }
+        return null;
     }
 
     /** Runs the signature before the version takes traffic, so the first users do not pay graph initialisation. */
