@@ -7,7 +7,8 @@
 #   REC_RPS=1000 DURATION=30 benchmarks/load-test/run.sh
 #
 # Knobs (environment): REC_RPS (2000), PING_RPS (500), SHOPPERS (10000 over the run), DURATION (60 s),
-# WARMUP (20 s), MODEL (ease), SEED_PER_CUSTOMER (20), SKIP_BUILD (unset), DATASET, WORK.
+# WARMUP (20 s), MODEL (ease), SEED_PER_CUSTOMER (20), IMPRESSION_SAMPLE_RATE (1.0), SKIP_BUILD (unset), DATASET,
+# WORK.
 # Output: the Gatling HTML report (path printed at the end) and $WORK/summary.md.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ DURATION=${DURATION:-60}
 WARMUP=${WARMUP:-20}
 MODEL=${MODEL:-ease}
 SEED_PER_CUSTOMER=${SEED_PER_CUSTOMER:-20}
+IMPRESSION_SAMPLE_RATE=${IMPRESSION_SAMPLE_RATE:-1.0}
 REDIS_PORT=${REDIS_PORT:-16379}
 COLLECTOR_PORT=8081
 RECOMMEND_PORT=8082
@@ -88,7 +90,8 @@ java $JAVA_OPTS_APP -jar "$(jar_of feature-worker exec)" --server.port=$WORKER_P
 PIDS+=($!)
 java $JAVA_OPTS_APP -jar "$(jar_of recommendation-service exec)" --server.port=$RECOMMEND_PORT \
   --recoflow.recommend.redis.port="$REDIS_PORT" --recoflow.recommend.model.base-dir="$WORK/models" \
-  --recoflow.recommend.impressions.bootstrap-servers="$BOOTSTRAP" > "$WORK/recommend.log" 2>&1 &
+  --recoflow.recommend.impressions.bootstrap-servers="$BOOTSTRAP" \
+  --recoflow.recommend.impressions.sample-rate="$IMPRESSION_SAMPLE_RATE" > "$WORK/recommend.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://localhost:$COLLECTOR_PORT/actuator/health/readiness" 120
 wait_http "http://localhost:$WORKER_PORT/actuator/health" 120

@@ -19,6 +19,7 @@ import redis.clients.jedis.resps.Tuple;
 /** The one place that talks to Redis (the online feature store written by the feature worker). */
 @Component
 public class FeatureStore implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
     private final JedisPool pool;
     private static final int FAILURES_TO_SKIP = 3;
 
@@ -92,6 +93,11 @@ public class FeatureStore implements AutoCloseable {
         } catch (RuntimeException e) {
             // one slow call under load should not send everyone to the fallback; a run of failures (Redis down) should
             if (failures.incrementAndGet() >= FAILURES_TO_SKIP) {
+                if (System.nanoTime() >= skipUntilNanos) {
+                    // at most one line per skip window
+                    log.warn("redis failed {} times in a row, skipping it for {} ms: {}", failures.get(),
+                            retryAfterFailureNanos / 1_000_000, e.toString());
+                }
                 skipUntilNanos = System.nanoTime() + retryAfterFailureNanos;
             }
             throw new FeatureStoreUnavailableException("redis unavailable: " + e.getClass().getSimpleName(), e);
