@@ -183,7 +183,7 @@ class FeatureWorkerTest {
             events.add(event(EventType.VIEW, u, x + "-" + k, t.plusMillis(2L * k)));
             events.add(event(EventType.VIEW, u, x, t.plusMillis(2L * k + 1)));
         }
-        events.forEach(FeatureWorkerTest::send);
+        sendAll(events);
 
         awaitApplied(events.get(events.size() - 1));
 
@@ -312,6 +312,18 @@ class FeatureWorkerTest {
     private static RecordMetadata send(Event e) {
         try {
             return sendRaw(e.userId(), Json.mapper().writeValueAsBytes(e));
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Without waiting for each ack: same key, so the order on the partition is the list's order. */
+    private static void sendAll(List<Event> events) {
+        try {
+            for (Event e : events) {
+                producer.send(new ProducerRecord<>(Topics.EVENTS, e.userId(), Json.mapper().writeValueAsBytes(e)));
+            }
+            producer.flush();
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
