@@ -14,8 +14,8 @@ local item = ARGV[1]
 local ts = ARGV[2]
 
 local function covisit(key, member, cap)
-  redis.call('ZINCRBY', key, 1, member)
-  if redis.call('ZCARD', key) > cap then
+  -- only a new member (score now 1) can push the set over its cap
+  if tonumber(redis.call('ZINCRBY', key, 1, member)) == 1 and redis.call('ZCARD', key) > cap then
     redis.call('ZREMRANGEBYRANK', key, 0, -(cap + 1))
   end
 end
