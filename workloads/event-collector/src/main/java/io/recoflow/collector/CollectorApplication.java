@@ -45,6 +45,9 @@ public class CollectorApplication {
                 Map.entry("management.endpoint.health.group.liveness.include", "livenessState"),
                 Map.entry("management.metrics.tags.application", "event-collector"),
                 Map.entry("management.metrics.distribution.percentiles-histogram.http.server.requests", true),
-                Map.entry("logging.structured.format.console", "logstash"));
+                Map.entry("logging.structured.format.console", "logstash"),
+                // readiness and our own warnings report an unreachable broker; the client would log it every second
+                Map.entry("logging.level.org.apache.kafka", "WARN"),
+                Map.entry("logging.level.org.apache.kafka.clients.NetworkClient", "ERROR"));
     }
 }

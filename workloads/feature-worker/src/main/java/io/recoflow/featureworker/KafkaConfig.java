@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -88,6 +89,8 @@ class KafkaConfig {
         DefaultErrorHandler handler = new DefaultErrorHandler(dlt, backOff);
         handler.addNotRetryableExceptions(EventDecoder.PoisonEventException.class);
         handler.setCommitRecovered(true);
+        handler.setLogLevel(KafkaException.Level.WARN); // a retry or a dead letter is handled, not an error
+
         return handler;
     }
 

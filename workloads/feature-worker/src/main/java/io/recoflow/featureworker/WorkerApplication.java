@@ -44,6 +44,9 @@ public class WorkerApplication {
                 Map.entry("management.endpoint.health.group.readiness.include", "readinessState,kafka,redis"),
                 Map.entry("management.endpoint.health.group.liveness.include", "livenessState"),
                 Map.entry("management.metrics.tags.application", "feature-worker"),
-                Map.entry("logging.structured.format.console", "logstash"));
+                Map.entry("logging.structured.format.console", "logstash"),
+                // readiness and our own warnings report an unreachable broker; the client would log it every second
+                Map.entry("logging.level.org.apache.kafka", "WARN"),
+                Map.entry("logging.level.org.apache.kafka.clients.NetworkClient", "ERROR"));
     }
 }
