@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>All defaults live in {@link #defaults()} (lowest precedence) and the app reads {@code feature-worker.properties}
  * instead of {@code application.properties}, so it can share a JVM with the other data-plane apps (e2e) without
- * picking up their config; environment variables and {@link #start(Map)} overrides win over the defaults.
+ * picking up their config. Environment variables win over the defaults; {@link #start(Map)} overrides win over both.
  */
 @SpringBootApplication(exclude = KafkaAutoConfiguration.class)
 @ConfigurationPropertiesScan
@@ -23,9 +23,13 @@ public class WorkerApplication {
         builder().run(args);
     }
 
-    /** Starts the worker with {@code properties} over the defaults, e.g. {@code server.port=0}. */
+    /** Starts the worker with {@code properties} over everything else, e.g. {@code server.port=0}. */
     public static ConfigurableApplicationContext start(Map<String, Object> properties) {
-        return builder().properties(properties).run();
+        // as command-line arguments: they outrank environment variables and system properties
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return builder().run(args);
     }
 
     public static SpringApplicationBuilder builder() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.recoflow.collector.CollectorApplication;
+import io.recoflow.collector.CollectorProperties;
 import io.recoflow.common.RedisKeys;
 import io.recoflow.common.Topics;
 import java.net.ServerSocket;
@@ -97,6 +98,8 @@ class PipelineTest {
     void eachAppKeepsItsOwnPortConfigAndMeters() throws Exception {
         assertThat(port(collector)).isPositive().isNotEqualTo(port(worker));
         assertThat(worker.getBean(WorkerProperties.class).bootstrapServers()).isEqualTo(broker.getBrokersAsString());
+        assertThat(worker.getBean(WorkerProperties.class).groupId()).isEqualTo("recoflow-feature-worker");
+        assertThat(collector.getBean(CollectorProperties.class).maxBatchSize()).isEqualTo(500);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> get(port(collector), "/actuator/health/readiness").statusCode() == 200
                         && get(port(worker), "/actuator/health/readiness").statusCode() == 200);
