@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -48,7 +49,7 @@ class EventController {
 
     @PostMapping("/v1/events")
     ResponseEntity<?> single(HttpServletRequest request) {
-        return handle("single", request, body -> reader.single(body));
+        return handle("single", request, reader::single);
     }
 
     @PostMapping({"/v1/events:batch", "/v1/events/batch"})
@@ -57,7 +58,7 @@ class EventController {
     }
 
     private ResponseEntity<?> handle(String endpoint, HttpServletRequest request,
-            java.util.function.Function<byte[], EventReader.Result> read) {
+            Function<byte[], EventReader.Result> read) {
         Timer.Sample sample = Timer.start(registry);
         String outcome = "accepted";
         try {
