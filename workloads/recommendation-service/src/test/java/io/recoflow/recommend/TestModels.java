@@ -68,6 +68,52 @@ public final class TestModels {
         return dir;
     }
 
+    /**
+     * Writes an item-item model in the trainer's graph shape (variables {@code item_weights} n x n and
+     * {@code popularity}; sum of the distinct history rows in float64, popularity for an empty history, top-k), the
+     * shape the Java fast path recognises.
+     */
+    public static Path writeItemItem(Path baseDir, long version, List<String> items, float[][] w, float[] popularity)
+            throws IOException {
+        int n = items.size();
+        Path tmp = baseDir.resolve("." + version + ".tmp");
+        Path dir = baseDir.resolve(Long.toString(version));
+        float[] flat = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(w[i], 0, flat, i * n, n);
+        }
+        try (Graph g = new Graph(); Session s = new Session(g);
+                TFloat32 wv = TFloat32.tensorOf(Shape.of(n, n), org.tensorflow.ndarray.buffer.DataBuffers.of(flat, true, false));
+                TFloat32 pv = TFloat32.vectorOf(popularity)) {
+            Ops tf = Ops.create(g);
+            var history = tf.withName("history").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            var k = tf.withName("k").placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+            var weights = tf.withName("item_weights").variable(wv.shape(), TFloat32.class);
+            var pop = tf.withName("popularity").variable(pv.shape(), TFloat32.class);
+            var win = tf.placeholder(TFloat32.class, Placeholder.shape(wv.shape()));
+            var pin = tf.placeholder(TFloat32.class, Placeholder.shape(pv.shape()));
+            s.runner().feed(win, wv).feed(pin, pv).addTarget(tf.assign(weights, win)).addTarget(tf.assign(pop, pin)).run();
+            var unique = tf.unique(history, tf.constant(new int[] {0}));
+            var sum = tf.dtypes.cast(tf.reduceSum(tf.dtypes.cast(tf.gather(weights, unique.y(), tf.constant(0)),
+                    org.tensorflow.types.TFloat64.class), tf.constant(0)), TFloat32.class);
+            var empty = tf.dtypes.cast(tf.math.equal(tf.size(history), tf.constant(0)), TFloat32.class);
+            var all = tf.math.add(sum, tf.math.mul(empty, pop));
+            var top = tf.nn.topK(all, k, new TopK.Options[0]);
+            Signature sig = Signature.builder(ModelArtifact.SIGNATURE)
+                    .input(ModelArtifact.INPUT_HISTORY, history)
+                    .input(ModelArtifact.INPUT_K, k)
+                    .output(ModelArtifact.OUTPUT_INDICES, tf.withName("indices").identity(top.indices()))
+                    .output(ModelArtifact.OUTPUT_SCORES, tf.withName("scores").identity(top.values()))
+                    .build();
+            SavedModelBundle.exporter(tmp.toString()).withTags(ModelArtifact.TAG)
+                    .withSession(s).withFunction(org.tensorflow.SessionFunction.create(sig, s)).export();
+        }
+        new ModelMetadata("ease", version, Map.of("test", true), "0".repeat(64), items, true, Map.of(), Instant.now())
+                .write(tmp);
+        Files.move(tmp, dir);
+        return dir;
+    }
+
     /** Identity-free weights where item i points to item (i + 1) % n with weight 1 and to itself with 0.5. */
     public static float[][] chain(int n) {
         float[][] w = new float[n][n];
