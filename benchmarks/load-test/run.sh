@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Load test of the online data plane on one machine: builds, trains a real model on Online Retail with the trainer
+# CLI, starts redis + a KRaft broker (LocalServices) + event-collector + feature-worker + recommendation-service,
+# seeds features through the collector, warms up, runs Gatling (open model), prints a summary and stops everything.
+#
+#   benchmarks/load-test/run.sh                     # defaults below
+#   REC_RPS=1000 DURATION=30 benchmarks/load-test/run.sh
+#
+# Knobs (environment): REC_RPS (2000), PING_RPS (500), SHOPPERS (10000 over the run), DURATION (60 s),
+# WARMUP (20 s), MODEL (ease), SEED_PER_CUSTOMER (20), IMPRESSION_SAMPLE_RATE (1.0), SKIP_BUILD (unset), DATASET,
+# WORK.
+# Output: the Gatling HTML report (path printed at the end) and $WORK/summary.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${WORK:-$ROOT/benchmarks/load-test/target/run}
+DATASET=${DATASET:-$(cd "$ROOT/.." && pwd)/shared/datasets/online-retail/online_retail.csv.gz}
+REC_RPS=${REC_RPS:-2000}
+PING_RPS=${PING_RPS:-500}
+SHOPPERS=${SHOPPERS:-10000}
+DURATION=${DURATION:-60}
+WARMUP=${WARMUP:-20}
+MODEL=${MODEL:-ease}
+SEED_PER_CUSTOMER=${SEED_PER_CUSTOMER:-20}
+IMPRESSION_SAMPLE_RATE=${IMPRESSION_SAMPLE_RATE:-1.0}
+REDIS_PORT=${REDIS_PORT:-16379}
+COLLECTOR_PORT=8081
+RECOMMEND_PORT=8082
+WORKER_PORT=8083
+JAVA_OPTS_APP=${JAVA_OPTS_APP:--Xms512m -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch}
+
+mkdir -p "$WORK"
+cd "$ROOT"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT INT TERM
+
+log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+
+wait_http() { # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then echo "timed out waiting for $1" >&2; return 1; fi
+    sleep 1
+  done
+}
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  log "building the apps and the load test"
+  mvn -B -q -pl workloads/trainer,workloads/event-collector,workloads/feature-worker,workloads/recommendation-service \
+    -am package -DskipTests
+  mvn -B -q -Pgatling -pl benchmarks/load-test -am test-compile
+fi
+mvn -B -q -o -Pgatling -pl benchmarks/load-test dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+# reactor modules are not installed into ~/.m2 (project rule): use their target/classes instead
+CP="$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/io/recoflow/' | paste -sd:):$ROOT/workloads/common/target/classes:$ROOT/benchmarks/load-test/target/test-classes"
+
+jar_of() { ls "$ROOT"/workloads/"$1"/target/*"$2".jar | head -1; }
+
+if [ ! -f "$WORK/models/1/saved_model.pb" ]; then
+  log "training $MODEL on $(basename "$DATASET") with the trainer CLI"
+  if ! unzip -p "$(jar_of trainer SNAPSHOT)" META-INF/MANIFEST.MF 2>/dev/null | grep -q '^Main-Class'; then
+    echo "the trainer jar has no CLI yet (merge the trainer work), or put a model in $WORK/models/1" >&2
+    exit 2
+  fi
+  rm -rf "$WORK/models" && mkdir -p "$WORK/models"
+  java -Xmx4g -jar "$(jar_of trainer SNAPSHOT)" train --data "$DATASET" --model "$MODEL" --out "$WORK/models" \
+    --version 1 --exclude-history > "$WORK/trainer.log" 2>&1
+fi
+
+log "starting redis-server and a KRaft broker"
+rm -f "$WORK/bootstrap.txt"
+java -Xmx768m -cp "$CP" io.recoflow.loadtest.LocalServices "$REDIS_PORT" "$WORK/bootstrap.txt" > "$WORK/services.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do [ -s "$WORK/bootstrap.txt" ] && break; sleep 1; done
+BOOTSTRAP=$(cat "$WORK/bootstrap.txt")
+log "kafka at $BOOTSTRAP, redis at localhost:$REDIS_PORT"
+
+log "starting event-collector, feature-worker, recommendation-service"
+java $JAVA_OPTS_APP -jar "$(jar_of event-collector exec)" --server.port=$COLLECTOR_PORT \
+  --recoflow.collector.bootstrap-servers="$BOOTSTRAP" > "$WORK/collector.log" 2>&1 &
+PIDS+=($!)
+java $JAVA_OPTS_APP -jar "$(jar_of feature-worker exec)" --server.port=$WORKER_PORT \
+  --recoflow.worker.bootstrap-servers="$BOOTSTRAP" --recoflow.worker.redis-host=127.0.0.1 \
+  --recoflow.worker.redis-port="$REDIS_PORT" \
+  > "$WORK/feature-worker.log" 2>&1 &
+PIDS+=($!)
+java $JAVA_OPTS_APP -jar "$(jar_of recommendation-service exec)" --server.port=$RECOMMEND_PORT \
+  --recoflow.recommend.redis.port="$REDIS_PORT" --recoflow.recommend.model.base-dir="$WORK/models" \
+  --recoflow.recommend.impressions.bootstrap-servers="$BOOTSTRAP" \
+  --recoflow.recommend.impressions.sample-rate="$IMPRESSION_SAMPLE_RATE" > "$WORK/recommend.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://localhost:$COLLECTOR_PORT/actuator/health/readiness" 120
+wait_http "http://localhost:$WORKER_PORT/actuator/health" 120
+wait_http "http://localhost:$RECOMMEND_PORT/actuator/health/readiness" 180
+
+log "seeding features: last $SEED_PER_CUSTOMER purchases of every customer, through the collector"
+java -cp "$CP" io.recoflow.loadtest.Seeder "http://localhost:$COLLECTOR_PORT" "http://localhost:$RECOMMEND_PORT" \
+  "$DATASET" "$SEED_PER_CUSTOMER"
+
+gatling() { # duration label
+  mvn -B -o -Pgatling -pl benchmarks/load-test verify -Dgatling.skip=false -Dgatling.failOnError=false \
+    -Dduration="$1" -Drec.rps="$REC_RPS" -Dping.rps="$PING_RPS" -Dshoppers=$((SHOPPERS * $1 / DURATION)) \
+    -Dcollector.url="http://localhost:$COLLECTOR_PORT" -Drecommend.url="http://localhost:$RECOMMEND_PORT" \
+    -Ddataset="$DATASET" > "$WORK/gatling-$2.log" 2>&1 || true
+}
+log "warm-up: ${WARMUP}s at the target rates (JIT, connection pools; not reported)"
+gatling "$WARMUP" warmup
+log "measured run: ${DURATION}s, recommend ${REC_RPS}/s, ping ${PING_RPS}/s, ${SHOPPERS} shoppers"
+gatling "$DURATION" measured
+
+REPORT=$(ls -dt "$ROOT"/benchmarks/load-test/target/gatling/*/ | head -1)
+curl -fsS "http://localhost:$RECOMMEND_PORT/actuator/prometheus" > "$WORK/recommend-metrics.txt" || true
+python3 "$ROOT/benchmarks/load-test/summarize.py" "$REPORT" "$WORK/recommend-metrics.txt" \
+  "$REC_RPS" "$PING_RPS" "$SHOPPERS" "$DURATION" | tee "$WORK/summary.md"
+log "HTML report: ${REPORT}index.html"

@@ -1,0 +1,130 @@
+package io.recoflow.loadtest;
+
+import static io.gatling.javaapi.core.CoreDsl.*;
+import static io.gatling.javaapi.http.HttpDsl.*;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The online data plane under an open workload (fixed arrival rates, so slow responses do not slow the load):
+ * <ul>
+ *   <li>shoppers: {@code shoppers} virtual users over the run, each browsing (view events), maybe adding to cart,
+ *       asking for recommendations and sometimes checking out (purchase events), with think time between steps;</li>
+ *   <li>recommend: {@code rec.rps} recommendation requests per second for Online Retail customers;</li>
+ *   <li>ping: {@code ping.rps} requests per second to the recommendation service's trivial endpoint, the floor
+ *       of the same server under the same load.</li>
+ * </ul>
+ * System properties: collector.url, recommend.url, dataset, rec.rps, ping.rps, shoppers, duration (seconds).
+ */
+public class DataPlaneSimulation extends Simulation {
+    static final String COLLECTOR = System.getProperty("collector.url", "http://localhost:8081");
+    static final String RECOMMEND = System.getProperty("recommend.url", "http://localhost:8082");
+    static final int REC_RPS = Integer.getInteger("rec.rps", 2000);
+    static final int PING_RPS = Integer.getInteger("ping.rps", 500);
+    static final int SHOPPERS = Integer.getInteger("shoppers", 10_000);
+    static final int DURATION = Integer.getInteger("duration", 60);
+    static final Path DATASET = Path.of(System.getProperty("dataset",
+            "../../../shared/datasets/online-retail/online_retail.csv.gz"));
+
+    static final RetailData DATA;
+
+    static {
+        try {
+            DATA = RetailData.load(DATASET);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Map<String, Object>> customers() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        DATA.itemsByCustomer.forEach((c, items) -> out.add(Map.of("userId", c, "history", items)));
+        return out;
+    }
+
+    static String event(String type, String user, String item) {
+        return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"userId\":\"" + user
+                + "\",\"itemId\":\"" + item + "\",\"timestamp\":\"" + Instant.now() + "\"}";
+    }
+
+    /** An item the customer really bought most of the time, otherwise any catalogue item. */
+    static ChainBuilder pickItem() {
+        return exec(s -> {
+            List<String> h = s.getList("history");
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            String item = !h.isEmpty() && r.nextInt(10) < 7 ? h.get(r.nextInt(h.size())) : DATA.items.get(r.nextInt(DATA.items.size()));
+            return s.set("itemId", item);
+        });
+    }
+
+    static ChainBuilder post(String name, String type) {
+        return exec(http(name).post(COLLECTOR + "/v1/events")
+                .body(StringBody(s -> event(type, s.getString("userId"), s.getString("itemId"))))
+                .asJson()
+                .check(status().is(202)));
+    }
+
+    static ChainBuilder recommend(String name) {
+        return exec(http(name).get(RECOMMEND + "/v1/recommendations/#{userId}?k=10")
+                .check(status().is(200)));
+    }
+
+    final HttpProtocolBuilder protocol = http
+            .acceptHeader("application/json")
+            .contentTypeHeader("application/json")
+            // a frontend or BFF keeps pooled keep-alive connections to these services
+            .shareConnections()
+            // Gatling's default is 6 per host (a browser's); a backend client pools more
+            .maxConnectionsPerHost(Integer.getInteger("connections", 64))
+            .disableCaching()
+            .disableWarmUp();
+
+    final ScenarioBuilder shoppers = scenario("shopper")
+            .feed(listFeeder(customers()).random())
+            .repeat(s -> 1 + ThreadLocalRandom.current().nextInt(3)).on(
+                    pickItem(), post("browse (view event)", "view"), pause(Duration.ofMillis(500), Duration.ofSeconds(2)))
+            .exec(recommend("recommend (shopper)"))
+            .pause(Duration.ofMillis(500), Duration.ofSeconds(2))
+            .randomSwitch().on(
+                    percent(40.0).then(exec(pickItem(), post("add-to-cart", "add_to_cart"),
+                            pause(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                            randomSwitch().on(percent(50.0).then(post("checkout (purchase event)", "purchase"))))));
+
+    final ScenarioBuilder recommend = scenario("recommend")
+            .feed(listFeeder(customers()).random())
+            .exec(recommend("recommend"));
+
+    final ScenarioBuilder ping = scenario("ping")
+            .exec(http("ping (trivial endpoint)").get(RECOMMEND + "/v1/ping").check(status().is(200)));
+
+    {
+        List<PopulationBuilder> load = new ArrayList<>();
+        if (SHOPPERS > 0) {
+            load.add(shoppers.injectOpen(constantUsersPerSec((double) SHOPPERS / DURATION).during(DURATION)));
+        }
+        load.add(recommend.injectOpen(constantUsersPerSec(REC_RPS).during(DURATION)));
+        if (PING_RPS > 0) {
+            load.add(ping.injectOpen(constantUsersPerSec(PING_RPS).during(DURATION)));
+        }
+        setUp(load)
+                .protocols(protocol)
+                .assertions(
+                        details("recommend").responseTime().percentile(95.0).lte(10),
+                        details("recommend").failedRequests().percent().lte(1.0),
+                        global().failedRequests().percent().lte(1.0));
+    }
+}

@@ -1,0 +1,75 @@
+package io.recoflow.featureworker;
+
+import io.recoflow.common.Event;
+import io.recoflow.common.Topics;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies each polled batch to Redis in one pipeline; the container commits the offsets only after this returns.
+ * A poison record: the records before it are applied, then {@link BatchListenerFailedException} names it, so the
+ * error handler commits up to it, publishes it to the DLT and goes on with the rest of the partition. A Redis
+ * failure names the first record of the batch: nothing is committed and the whole batch comes back after the
+ * back-off (already-applied events are skipped by their dedup marker).
+ */
+@Component
+class EventsListener {
+    private static final Logger log = LoggerFactory.getLogger(EventsListener.class);
+
+    private final FeatureStore store;
+    private final WorkerMetrics metrics;
+    private final EventDecoder decoder = new EventDecoder(Clock.systemUTC());
+
+    EventsListener(FeatureStore store, WorkerMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @KafkaListener(id = "feature-worker", idIsGroup = false, topics = Topics.EVENTS,
+            containerFactory = "eventsContainerFactory", batch = "true")
+    void onEvents(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        List<Event> events = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            try {
+                events.add(decoder.decode(r.value()));
+            } catch (EventDecoder.PoisonEventException e) {
+                write(events, records.get(0));
+                metrics.poison();
+                log.warn("event=poison_record partition={} offset={} reason=\"{}\"", r.partition(), r.offset(),
+                        e.getMessage());
+                throw new BatchListenerFailedException(e.getMessage(), e, r);
+            }
+        }
+        write(events, records.get(0));
+        Set<TopicPartition> partitions = new LinkedHashSet<>();
+        records.forEach(r -> partitions.add(new TopicPartition(r.topic(), r.partition())));
+        metrics.lag(consumer, partitions);
+    }
+
+    private void write(List<Event> events, ConsumerRecord<String, byte[]> first) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Boolean> applied;
+        try {
+            applied = metrics.batchWrite().recordCallable(() -> store.apply(events));
+        } catch (Exception e) {
+            metrics.redisFailure();
+            log.warn("event=redis_write_failed events={} partition={} offset={} reason={}", events.size(),
+                    first.partition(), first.offset(), e.getClass().getSimpleName());
+            throw new BatchListenerFailedException("feature store write failed (retried, not poison)", e, first);
+        }
+        metrics.applied(events, applied);
+    }
+}

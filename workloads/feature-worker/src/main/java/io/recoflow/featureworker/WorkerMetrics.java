@@ -1,0 +1,107 @@
+package io.recoflow.featureworker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.recoflow.common.Event;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker's own meters. Consumer lag per partition is read from the consumer after each batch (the Kafka client
+ * metrics, also bound, only discover per-partition series once a minute); freshness is the age of the newest event
+ * applied.
+ */
+@Component
+class WorkerMetrics {
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final AtomicLong lastEventAt = new AtomicLong();
+    private final Map<TopicPartition, AtomicLong> lags = new ConcurrentHashMap<>();
+    private final Counter redisFailures;
+    private final Timer batchWrite;
+    private final Timer delay;
+
+    WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.clock = Clock.systemUTC();
+        Gauge.builder("recoflow.worker.freshness", lastEventAt,
+                        t -> t.get() == 0 ? Double.NaN : (clock.millis() - t.get()) / 1000.0)
+                .description("Age of the newest event applied to Redis")
+                .baseUnit("seconds")
+                .register(registry);
+        this.redisFailures = Counter.builder("recoflow.worker.redis.failures")
+                .description("Batches whose Redis write failed (retried with back-off, offsets not committed)")
+                .register(registry);
+        this.batchWrite = Timer.builder("recoflow.worker.batch.write")
+                .description("Time to apply one polled batch to Redis (one pipeline)")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.delay = Timer.builder("recoflow.worker.event.delay")
+                .description("From the event timestamp to its features being written")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    Timer batchWrite() {
+        return batchWrite;
+    }
+
+    void redisFailure() {
+        redisFailures.increment();
+    }
+
+    void poison() {
+        count("poison", "invalid");
+    }
+
+    void applied(List<Event> events, List<Boolean> applied) {
+        long now = clock.millis();
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            boolean fresh = applied.get(i);
+            count(fresh ? "applied" : "duplicate", e.type().wireName());
+            if (fresh) {
+                long ts = e.timestamp().toEpochMilli();
+                lastEventAt.accumulateAndGet(ts, Math::max);
+                delay.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Records the lag of each partition the batch came from; runs on the consumer thread. */
+    void lag(Consumer<?, ?> consumer, Iterable<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                lags.computeIfAbsent(tp, this::lagGauge).set(lag.getAsLong());
+            }
+        }
+    }
+
+    private AtomicLong lagGauge(TopicPartition tp) {
+        AtomicLong v = new AtomicLong();
+        Gauge.builder("recoflow.worker.consumer.lag", v, AtomicLong::get)
+                .description("Records behind the end of the partition after the last applied batch")
+                .tag("topic", tp.topic())
+                .tag("partition", Integer.toString(tp.partition()))
+                .register(registry);
+        return v;
+    }
+
+    private void count(String outcome, String type) {
+        Counter.builder("recoflow.worker.events")
+                .description("Events consumed, by outcome (applied, duplicate, poison) and type")
+                .tag("outcome", outcome).tag("type", type)
+                .register(registry).increment();
+    }
+}

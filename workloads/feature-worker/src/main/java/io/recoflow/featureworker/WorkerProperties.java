@@ -1,0 +1,61 @@
+package io.recoflow.featureworker;
+
+import io.recoflow.common.EventType;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code recoflow.worker.*}.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param groupId consumer group (one group = one copy of the features)
+ * @param concurrency consumer threads (at most the partition count is useful)
+ * @param maxPollRecords most events applied in one Redis pipeline
+ * @param topicPartitions partitions of the topics when the worker creates them
+ * @param topicReplication replication factor of the topics when the worker creates them
+ * @param redisHost Redis host
+ * @param redisPort Redis port
+ * @param redisTimeout Redis connect/read timeout and pool wait
+ * @param retryInitial first back-off after a Redis failure
+ * @param retryMax back-off ceiling; Redis failures are retried forever (they are not poison)
+ * @param covisitWindow how many of the user's most recent items pair with a new item for co-visitation
+ * @param healthTimeout timeout of the Kafka health probe
+ * @param weights popularity weight per event type
+ */
+@ConfigurationProperties("recoflow.worker")
+public record WorkerProperties(
+        @DefaultValue("localhost:9092") String bootstrapServers,
+        @DefaultValue("recoflow-feature-worker") String groupId,
+        @DefaultValue("1") int concurrency,
+        @DefaultValue("500") int maxPollRecords,
+        @DefaultValue("6") int topicPartitions,
+        @DefaultValue("1") short topicReplication,
+        @DefaultValue("localhost") String redisHost,
+        @DefaultValue("6379") int redisPort,
+        @DefaultValue("2s") Duration redisTimeout,
+        @DefaultValue("200ms") Duration retryInitial,
+        @DefaultValue("5s") Duration retryMax,
+        @DefaultValue("20") int covisitWindow,
+        @DefaultValue("2s") Duration healthTimeout,
+        @DefaultValue Weights weights) {
+
+    /** {@code recoflow.worker.weights.*}: a weight of 0 leaves popularity untouched for that type. */
+    public record Weights(
+            @DefaultValue("1") double view,
+            @DefaultValue("3") double addToCart,
+            @DefaultValue("5") double purchase,
+            @DefaultValue("1") double recClick,
+            @DefaultValue("0") double recImpression) {
+
+        public double of(EventType type) {
+            return switch (type) {
+                case VIEW -> view;
+                case ADD_TO_CART -> addToCart;
+                case PURCHASE -> purchase;
+                case REC_CLICK -> recClick;
+                case REC_IMPRESSION -> recImpression;
+            };
+        }
+    }
+}

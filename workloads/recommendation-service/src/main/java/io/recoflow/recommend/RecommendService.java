@@ -1,0 +1,159 @@
+package io.recoflow.recommend;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.recoflow.recommend.experiment.Assignment;
+import io.recoflow.recommend.experiment.ExperimentRouter;
+import io.recoflow.recommend.features.FeatureStore;
+import io.recoflow.recommend.features.FeatureStoreUnavailableException;
+import io.recoflow.recommend.features.Popularity;
+import io.recoflow.recommend.features.UserFeatures;
+import io.recoflow.recommend.impression.ImpressionPublisher;
+import io.recoflow.recommend.model.LoadedModel;
+import io.recoflow.recommend.model.ModelRegistry;
+import io.recoflow.recommend.model.Scorer;
+import io.recoflow.recommend.model.Scores;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Features -> variant -> model -> filter; every failure on the way degrades to the popularity fallback. */
+@Service
+public class RecommendService {
+    private static final Logger log = LoggerFactory.getLogger(RecommendService.class);
+
+    private final FeatureStore features;
+    private final ModelRegistry models;
+    private final Scorer scorer;
+    private final Popularity popularity;
+    private final ExperimentRouter experiments;
+    private final ImpressionPublisher impressions;
+    private final Timer scoring;
+    private final Map<Fallback, Counter> fallbacks = new EnumMap<>(Fallback.class);
+
+    public RecommendService(FeatureStore features, ModelRegistry models, Scorer scorer, Popularity popularity,
+            ExperimentRouter experiments, ImpressionPublisher impressions, MeterRegistry meters) {
+        this.features = features;
+        this.models = models;
+        this.scorer = scorer;
+        this.popularity = popularity;
+        this.experiments = experiments;
+        this.impressions = impressions;
+        this.scoring = Timer.builder("recoflow.recommend.scoring")
+                .description("model scoring time (queue wait + run)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(meters);
+        for (Fallback f : Fallback.values()) {
+            fallbacks.put(f, Counter.builder("recoflow.recommend.fallback").tag("reason", f.reason())
+                    .description("responses answered by the popularity fallback").register(meters));
+        }
+    }
+
+    public Recommendation recommend(String userId, int k) {
+        Assignment a = experiments.assign(userId);
+        UserFeatures f;
+        try {
+            f = features.user(userId);
+        } catch (FeatureStoreUnavailableException e) {
+            return fallback(userId, k, a, Set.of(), Fallback.REDIS_UNAVAILABLE);
+        }
+        if (f.isEmpty()) {
+            return fallback(userId, k, a, Set.of(), Fallback.UNKNOWN_USER);
+        }
+        LoadedModel m = models.acquire(a == null ? null : a.modelVersion());
+        if (m == null) {
+            return fallback(userId, k, a, f.purchased(), Fallback.NO_MODEL);
+        }
+        try {
+            Set<String> exclude = m.metadata().excludeHistory() ? f.purchased() : Set.of();
+            int[] history = history(m, f);
+            if (history.length == 0) {
+                return fallback(userId, k, a, exclude, Fallback.UNKNOWN_ITEMS);
+            }
+            // ask for enough extra items that filtering still leaves k
+            int want = (int) Math.min(m.itemCount(), (long) k + exclude.size());
+            Scores s;
+            long t0 = System.nanoTime();
+            try {
+                s = scorer.score(m, history, want);
+            } catch (TimeoutException e) {
+                return fallback(userId, k, a, exclude, Fallback.MODEL_TIMEOUT);
+            } catch (RejectedExecutionException e) {
+                return fallback(userId, k, a, exclude, Fallback.OVERLOAD);
+            } catch (ExecutionException e) {
+                log.warn("model version {} failed: {}", m.version(), e.getCause() == null ? e : e.getCause().toString());
+                return fallback(userId, k, a, exclude, Fallback.MODEL_ERROR);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fallback(userId, k, a, exclude, Fallback.MODEL_TIMEOUT);
+            } finally {
+                scoring.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            List<Recommendation.Item> items = new ArrayList<>(k);
+            int[] idx = s.indices();
+            float[] sc = s.scores();
+            for (int i = 0; i < idx.length && items.size() < k; i++) {
+                String item = m.itemAt(idx[i]);
+                if (item != null && !exclude.contains(item)) {
+                    items.add(new Recommendation.Item(item, sc[i]));
+                }
+            }
+            Recommendation r = new Recommendation(userId, items, Long.toString(m.version()),
+                    a == null ? null : a.experiment(), a == null ? null : a.variant(), null);
+            impressions.publish(r);
+            return r;
+        } finally {
+            m.release();
+        }
+    }
+
+    /** Known items of the history, newest first, purchases that fell out of the recent window appended. */
+    private static int[] history(LoadedModel m, UserFeatures f) {
+        int[] out = new int[f.recent().size() + f.purchased().size()];
+        int n = 0;
+        for (String item : f.recent()) {
+            int i = m.indexOf(item);
+            if (i >= 0) {
+                out[n++] = i;
+            }
+        }
+        for (String item : f.purchased()) {
+            if (!f.recent().contains(item)) {
+                int i = m.indexOf(item);
+                if (i >= 0) {
+                    out[n++] = i;
+                }
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    private Recommendation fallback(String userId, int k, Assignment a, Set<String> exclude, Fallback why) {
+        fallbacks.get(why).increment();
+        List<String> top = popularity.top();
+        List<Recommendation.Item> items = new ArrayList<>(k);
+        // rank-based scores: the popularity buckets are not on the model's scale, so only the order is meaningful
+        for (int i = 0; i < top.size() && items.size() < k; i++) {
+            String item = top.get(i);
+            if (!exclude.contains(item)) {
+                items.add(new Recommendation.Item(item, 1f / (items.size() + 1)));
+            }
+        }
+        Recommendation r = new Recommendation(userId, items, null,
+                a == null ? null : a.experiment(), a == null ? null : a.variant(), why.reason());
+        impressions.publish(r);
+        return r;
+    }
+}

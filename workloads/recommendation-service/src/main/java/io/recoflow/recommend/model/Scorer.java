@@ -1,0 +1,72 @@
+package io.recoflow.recommend.model;
+
+import io.recoflow.recommend.config.RecommendProperties;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs model scoring on a small bounded pool: a native TF run cannot be interrupted, so the request thread waits
+ * with a timeout instead, and a full queue is rejected at once (both become a popularity fallback, never a 500).
+ */
+@Component
+public class Scorer {
+    private final ThreadPoolExecutor pool;
+    private final long timeoutNanos;
+
+    public Scorer(RecommendProperties props) {
+        RecommendProperties.Model cfg = props.getModel();
+        int threads = cfg.getScoringThreads() > 0 ? cfg.getScoringThreads() : Runtime.getRuntime().availableProcessors();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(cfg.getScoringQueue()), r -> {
+                    Thread t = new Thread(r, "scoring-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.pool.prestartAllCoreThreads();
+        this.timeoutNanos = cfg.getScoringTimeout().toNanos();
+    }
+
+    /**
+     * Scores with the model the caller holds. The task takes its own reference, so a timed-out request may
+     * release its reference while the native run continues safely.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the queue is full
+     */
+    public Scores score(LoadedModel model, int[] history, int k) throws TimeoutException, ExecutionException, InterruptedException {
+        if (!model.tryAcquire()) {
+            throw new ExecutionException(new IllegalStateException("model version " + model.version() + " closed"));
+        }
+        Future<Scores> f;
+        try {
+            f = pool.submit(() -> {
+                try {
+                    return model.score(history, k);
+                } finally {
+                    model.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        try {
+            return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw e;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdown();
+    }
+}

@@ -1,0 +1,51 @@
+package io.recoflow.recommend.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recoflow.common.ModelMetadata;
+import io.recoflow.recommend.config.RecommendProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Timeout and reference counting of the scoring bulkhead (the model here is a slow stand-in by design). */
+class ScorerTest {
+    @Test
+    void aTimedOutRunKeepsItsModelOpenUntilItEnds() throws Exception {
+        RecommendProperties p = new RecommendProperties();
+        p.getModel().setScoringThreads(1);
+        p.getModel().setScoringTimeout(Duration.ofMillis(20));
+        Scorer scorer = new Scorer(p);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean closed = new AtomicBoolean();
+        ScoringModel slow = new ScoringModel() {
+            @Override
+            public Scores score(int[] history, int k) throws Exception {
+                release.await(5, TimeUnit.SECONDS);
+                assertThat(closed).isFalse();
+                return new Scores(new int[] {0}, new float[] {1});
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        LoadedModel m = new LoadedModel(7, new ModelMetadata("t", 7, Map.of(), "", List.of("A"), false, Map.of(),
+                Instant.now()), slow);
+        assertThatThrownBy(() -> scorer.score(m, new int[] {0}, 1)).isInstanceOf(TimeoutException.class);
+        m.release(); // the registry retires it while the native run is still going
+        assertThat(closed).isFalse();
+        release.countDown();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilTrue(closed);
+        assertThat(m.tryAcquire()).isFalse();
+        scorer.stop();
+    }
+}
