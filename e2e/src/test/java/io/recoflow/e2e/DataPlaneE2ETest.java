@@ -9,13 +9,7 @@ import io.recoflow.collector.CollectorApplication;
 import io.recoflow.common.ModelMetadata;
 import io.recoflow.featureworker.WorkerApplication;
 import io.recoflow.recommend.RecommendApplication;
-import io.recoflow.recommend.TestModels;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.zip.GZIPInputStream;
+import io.recoflow.trainer.TrainerMain;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,8 +36,8 @@ import redis.embedded.RedisServer;
 
 /**
  * The whole online data plane in one JVM: collector, feature worker and recommendation service (three Spring
- * contexts on random ports) on a real KRaft broker and a real redis-server, scoring with a real SavedModel over
- * Online Retail stock codes.
+ * contexts on random ports) on a real KRaft broker and a real redis-server, scoring with an EASE SavedModel that the
+ * trainer CLI trains on the Online Retail sample, exactly as the training Job would.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataPlaneE2ETest {
@@ -62,8 +56,11 @@ class DataPlaneE2ETest {
         Path models = Files.createTempDirectory("e2e-models");
         Path sample = Path.of(System.getProperty("recoflow.dataset.dir"), "online_retail_sample.csv.gz");
         assertThat(sample).as("Online Retail sample (surefire property recoflow.dataset.dir)").exists();
-        List<String> items = stockCodes(sample, 60);
-        TestModels.write(models, 1, items, TestModels.chain(items.size()), true);
+        // the model the training Job would produce: EASE trained by the trainer CLI on real purchases
+        int rc = TrainerMain.execute(System.out, "train", "--data", sample.toString(), "--model", "ease:lambda=100",
+                "--out", models.toString(), "--version", "1", "--exclude-history");
+        assertThat(rc).as("trainer exit code").isZero();
+        assertThat(ModelMetadata.read(models.resolve("1")).modelType()).isEqualTo("ease");
         model = ModelMetadata.read(models.resolve("1"));
 
         kafka = new EmbeddedKafkaKraftBroker(1, 2);
@@ -148,23 +145,6 @@ class DataPlaneE2ETest {
             redis = new RedisServer(redisPort);
             redis.start();
         }
-    }
-
-    /** The first {@code n} distinct stock codes of the sample (the second CSV column; no quoting before it). */
-    static List<String> stockCodes(Path csvGz, int n) throws java.io.IOException {
-        Set<String> out = new LinkedHashSet<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(csvGz)), StandardCharsets.UTF_8))) {
-            r.readLine();
-            String line;
-            while (out.size() < n && (line = r.readLine()) != null) {
-                String code = line.split(",", 3)[1].trim().toUpperCase(java.util.Locale.ROOT);
-                if (code.matches("[A-Z0-9]+")) {
-                    out.add(code);
-                }
-            }
-        }
-        return List.copyOf(out);
     }
 
     static List<String> ids(JsonNode r) {

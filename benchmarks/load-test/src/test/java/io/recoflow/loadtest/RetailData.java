@@ -1,5 +1,6 @@
 package io.recoflow.loadtest;
 
+import io.recoflow.common.Csv;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,8 +41,8 @@ public final class RetailData {
             }
             String line;
             while ((line = r.readLine()) != null) {
-                List<String> f = split(line);
-                if (f.size() < 8 || f.get(6).isEmpty() || f.get(0).startsWith("C")) {
+                List<String> f = Csv.split(line);
+                if (f == null || f.size() < 8 || f.get(6).isEmpty() || f.get(0).startsWith("C")) {
                     continue;
                 }
                 String item = f.get(1).trim().toUpperCase(Locale.ROOT);
@@ -55,36 +56,5 @@ public final class RetailData {
         Map<String, List<String>> out = new LinkedHashMap<>();
         byCustomer.forEach((c, s) -> out.put(c, List.copyOf(s)));
         return new RetailData(out, List.copyOf(items));
-    }
-
-    /** RFC 4180 split of one line (quotes only around fields with commas or quotes). */
-    static List<String> split(String line) {
-        List<String> out = new ArrayList<>(8);
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cur.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

@@ -57,7 +57,17 @@ class EventsListener {
         metrics.lag(consumer, partitions);
     }
 
-    private void write(List<Event> events, ConsumerRecord<String, byte[]> first) {
+    private void write(List<Event> decoded, ConsumerRecord<String, byte[]> first) {
+        // Events that change no feature (rec_impression with the default weight 0) cost no Redis call at all:
+        // they are the bulk of the topic under load, and skipping them is idempotent by definition.
+        List<Event> events = new ArrayList<>(decoded.size());
+        for (Event e : decoded) {
+            if (store.changesFeatures(e)) {
+                events.add(e);
+            } else {
+                metrics.skipped(e);
+            }
+        }
         if (events.isEmpty()) {
             return;
         }

@@ -88,6 +88,11 @@ class FeatureStore implements DisposableBean {
         return applied;
     }
 
+    /** False for an event the script would only mark as seen: no recent item, no purchase, no popularity. */
+    boolean changesFeatures(Event e) {
+        return e.type().isEngagement() || e.type() == EventType.PURCHASE || props.weights().of(e.type()) > 0;
+    }
+
     private static List<String> keys(Event e) {
         long hour = Math.floorDiv(e.timestamp().toEpochMilli(), HOUR_MS);
         return List.of(

@@ -13,7 +13,7 @@ class HealthIndicators {
     @Bean("kafka")
     HealthIndicator kafkaHealth(KafkaTopics topics) {
         return new Probe(b -> {
-            int brokers = topics.brokers();
+            int brokers = topics.describe().brokers();
             topics.ensure();
             b.up().withDetail("brokers", brokers);
         });

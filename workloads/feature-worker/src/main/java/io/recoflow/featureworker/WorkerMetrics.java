@@ -64,6 +64,11 @@ class WorkerMetrics {
         count("poison", "invalid");
     }
 
+    /** An event that changes no feature, consumed without touching Redis. */
+    void skipped(Event e) {
+        count("skipped", e.type().wireName());
+    }
+
     void applied(List<Event> events, List<Boolean> applied) {
         long now = clock.millis();
         for (int i = 0; i < events.size(); i++) {
@@ -100,7 +105,7 @@ class WorkerMetrics {
 
     private void count(String outcome, String type) {
         Counter.builder("recoflow.worker.events")
-                .description("Events consumed, by outcome (applied, duplicate, poison) and type")
+                .description("Events consumed, by outcome (applied, duplicate, skipped, poison) and type")
                 .tag("outcome", outcome).tag("type", type)
                 .register(registry).increment();
     }

@@ -164,8 +164,15 @@ class FeatureWorkerTest {
         assertThat(redis.exists(RedisKeys.coVisitation(d))).isFalse();
 
         for (Event ev : events) {
-            assertThat(redis.ttl(RedisKeys.seenEvent(ev.eventId()))).isBetween(1L, RedisKeys.DEDUP_TTL_SECONDS);
+            if (ev.type() == EventType.REC_IMPRESSION) {
+                // changes no feature: consumed and counted, but never sent to Redis
+                assertThat(redis.exists(RedisKeys.seenEvent(ev.eventId()))).isFalse();
+            } else {
+                assertThat(redis.ttl(RedisKeys.seenEvent(ev.eventId()))).isBetween(1L, RedisKeys.DEDUP_TTL_SECONDS);
+            }
         }
+        assertThat(meter("recoflow.worker.events", "outcome", "skipped", "type", "rec_impression"))
+                .isGreaterThanOrEqualTo(1.0);
         assertThat(Long.parseLong(redis.hget(RedisKeys.FRESHNESS, "lastEventAt")))
                 .isGreaterThanOrEqualTo(hour.plusSeconds(420).toEpochMilli());
         assertThat(redis.hget(RedisKeys.FRESHNESS, "lastAppliedAt")).isNotNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.recoflow.common.Csv;
 import io.recoflow.common.Event;
 import io.recoflow.common.EventType;
 import io.recoflow.common.EventValidator;
@@ -148,9 +149,9 @@ class WorkerThroughputBenchmark {
                 new GZIPInputStream(Files.newInputStream(csv)), StandardCharsets.UTF_8))) {
             r.readLine();
             for (String line; (line = r.readLine()) != null; ) {
-                String[] f = split(line);
-                if (f.length == 8 && !f[6].isEmpty() && Integer.parseInt(f[3]) > 0) {
-                    rows.add(f);
+                List<String> f = Csv.split(line);
+                if (f != null && f.size() == 8 && !f.get(6).isEmpty() && Integer.parseInt(f.get(3)) > 0) {
+                    rows.add(f.toArray(String[]::new));
                 }
             }
         }
@@ -176,35 +177,6 @@ class WorkerThroughputBenchmark {
 
     private static long time(String isoLocal) {
         return LocalDateTime.parse(isoLocal.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
-    }
-
-    /** Minimal RFC-4180 split (Description may hold quoted commas). */
-    private static String[] split(String line) {
-        List<String> out = new ArrayList<>(8);
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out.toArray(String[]::new);
     }
 
     private static int freePort() throws Exception {

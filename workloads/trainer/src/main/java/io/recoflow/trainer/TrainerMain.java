@@ -41,10 +41,15 @@ public final class TrainerMain {
     }
 
     public static void main(String[] argv) {
-        int rc = new TrainerMain(System.out).run(argv);
+        int rc = execute(System.out, argv);
         if (rc != 0) {
             System.exit(rc);
         }
+    }
+
+    /** Runs one command in this JVM (for embedding, e.g. the end-to-end tests); returns the exit code. */
+    public static int execute(PrintStream out, String... argv) {
+        return new TrainerMain(out).run(argv);
     }
 
     int run(String[] argv) {

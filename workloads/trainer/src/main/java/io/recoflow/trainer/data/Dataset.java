@@ -1,5 +1,6 @@
 package io.recoflow.trainer.data;
 
+import io.recoflow.common.Csv;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

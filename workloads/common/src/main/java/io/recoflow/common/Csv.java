@@ -1,14 +1,17 @@
-package io.recoflow.trainer.data;
+package io.recoflow.common;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits one RFC-4180 line (quotes, doubled quotes; no embedded newlines, which neither input format has). */
-final class Csv {
+/**
+ * Splits one RFC-4180 line (quotes, doubled quotes; no embedded newlines, which neither the Online Retail file nor the
+ * interactions format has). Shared by the trainer, the load test and the worker benchmark.
+ */
+public final class Csv {
     private Csv() {}
 
     /** Returns the fields, or null when a quote is left open (a malformed line). */
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

@@ -1,0 +1,89 @@
+package io.recoflow.common.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a workload talks to the Kafka admin API: creates its topics when missing and answers the health
+ * probe. Start-up never waits for Kafka: {@link #ensureInBackground} tries once, and every readiness probe retries
+ * {@link #ensure} until it succeeds (then it is free).
+ */
+public class TopicAdmin implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private final Admin admin;
+    private final Duration timeout;
+    private final List<NewTopic> topics;
+    private final AtomicBoolean ensured = new AtomicBoolean();
+
+    public TopicAdmin(String bootstrapServers, String clientId, Duration timeout, List<NewTopic> topics) {
+        this.timeout = timeout;
+        this.topics = List.copyOf(topics);
+        int ms = (int) timeout.toMillis();
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+    }
+
+    /** Creates the topics that do not exist yet; cheap once it succeeded. */
+    public void ensure() throws Exception {
+        if (ensured.get()) {
+            return;
+        }
+        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createTopics(topics).values().entrySet()) {
+            try {
+                f.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("event=topic_created topic={}", f.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        ensured.set(true);
+    }
+
+    /** One creation attempt off the start-up path; a failure is left to the readiness probes. */
+    public void ensureInBackground(String threadName) {
+        Thread t = new Thread(() -> {
+            try {
+                ensure();
+            } catch (Exception e) {
+                log.warn("event=topic_create_deferred topics={} reason={}",
+                        topics.stream().map(NewTopic::name).toList(), e.toString());
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Cluster id and broker count, or an exception when Kafka does not answer within the timeout. */
+    public Cluster describe() throws Exception {
+        DescribeClusterResult r = admin.describeCluster();
+        String id = r.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        int brokers = r.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        return new Cluster(id, brokers);
+    }
+
+    public record Cluster(String id, int brokers) {}
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}
