@@ -58,7 +58,9 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     -am package -DskipTests
   mvn -B -q -Pgatling -pl benchmarks/load-test -am test-compile
 fi
-mvn -B -q -o -Pgatling -pl benchmarks/load-test dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+# -am: the reactor modules come from their target/ folders, never from ~/.m2 (nothing is installed there)
+mvn -B -q -o -Pgatling -pl benchmarks/load-test -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 # reactor modules are not installed into ~/.m2 (project rule): use their target/classes instead
 CP="$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/io/recoflow/' | paste -sd:):$ROOT/workloads/common/target/classes:$ROOT/benchmarks/load-test/target/test-classes"
 
@@ -103,18 +105,53 @@ java -cp "$CP" io.recoflow.loadtest.Seeder "http://localhost:$COLLECTOR_PORT" "h
   "$DATASET" "$SEED_PER_CUSTOMER"
 
 gatling() { # duration label
-  mvn -B -o -Pgatling -pl benchmarks/load-test verify -Dgatling.skip=false -Dgatling.failOnError=false \
+  mvn -B -o -Pgatling -pl benchmarks/load-test -am verify -DskipTests -Dgatling.skip=false -Dgatling.failOnError=false \
     -Dduration="$1" -Drec.rps="$REC_RPS" -Dping.rps="$PING_RPS" -Dshoppers=$((SHOPPERS * $1 / DURATION)) \
     -Dcollector.url="http://localhost:$COLLECTOR_PORT" -Drecommend.url="http://localhost:$RECOMMEND_PORT" \
     -Ddataset="$DATASET" > "$WORK/gatling-$2.log" 2>&1 || true
 }
+# CPU accounting for the measured run: each component's utime+stime (its children included, e.g. redis-server
+# under LocalServices) and the whole machine's busy time from /proc/stat; the load generator is the remainder.
+NAMES=(services+redis collector worker recommend)
+proc_ticks() { # pid: ticks of the process and its direct children
+  local t=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+machine_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+cpu_snapshot() { local out=() p; for p in "${PIDS[@]}"; do out+=("$(proc_ticks "$p")"); done; out+=("$(machine_busy)"); echo "${out[*]}"; }
+cpu_report() { # before after seconds
+  local -a b=($1) a=($2)
+  local hz n=${#PIDS[@]} i used=0 d total
+  hz=$(getconf CLK_TCK)
+  total=$(( a[n] - b[n] ))
+  {
+    echo
+    echo "CPU during the measured run (${3} s, $(nproc) cores = $(( $3 * $(nproc) )) core-seconds):"
+    echo
+    echo "| process | core-seconds | cores (average) |"
+    echo "|---|---:|---:|"
+    for i in $(seq 0 $((n - 1))); do
+      d=$(( a[i] - b[i] )); used=$((used + d))
+      awk -v n="${NAMES[$i]}" -v d="$d" -v hz="$hz" -v s="$3" 'BEGIN{printf "| %s | %.1f | %.2f |\n", n, d/hz, d/hz/s}'
+    done
+    awk -v d="$((total - used))" -v hz="$hz" -v s="$3" 'BEGIN{printf "| load generator (Gatling + Maven) and the rest | %.1f | %.2f |\n", d/hz, d/hz/s}'
+    awk -v d="$total" -v hz="$hz" -v s="$3" 'BEGIN{printf "| whole machine | %.1f | %.2f |\n", d/hz, d/hz/s}'
+  } > "$WORK/cpu.md"
+}
+
 log "warm-up: ${WARMUP}s at the target rates (JIT, connection pools; not reported)"
 gatling "$WARMUP" warmup
 log "measured run: ${DURATION}s, recommend ${REC_RPS}/s, ping ${PING_RPS}/s, ${SHOPPERS} shoppers"
+CPU_BEFORE=$(cpu_snapshot); T0=$SECONDS
 gatling "$DURATION" measured
+cpu_report "$CPU_BEFORE" "$(cpu_snapshot)" $((SECONDS - T0))
 
 REPORT=$(ls -dt "$ROOT"/benchmarks/load-test/target/gatling/*/ | head -1)
 curl -fsS "http://localhost:$RECOMMEND_PORT/actuator/prometheus" > "$WORK/recommend-metrics.txt" || true
 python3 "$ROOT/benchmarks/load-test/summarize.py" "$REPORT" "$WORK/recommend-metrics.txt" \
   "$REC_RPS" "$PING_RPS" "$SHOPPERS" "$DURATION" | tee "$WORK/summary.md"
+tee -a "$WORK/summary.md" < "$WORK/cpu.md"
 log "HTML report: ${REPORT}index.html"
