@@ -92,7 +92,8 @@ public final class ModelStatus {
                     + (st.weight() == null ? "" : " at " + st.weight() + "% of traffic")
                     + (st.step() == null ? "" : ", step " + (st.step() + 1));
             case Deploying -> "deploying version " + st.serving();
-            default -> updating ? "Deployment " + deployment + " is rolling out a spec change (image, resources)"
+            default -> updating ? "Deployment " + deployment
+                    + " is replacing its pods (new image, resources or served versions)"
                     : "no rollout in progress";
         };
         Conditions.set(s.conditions, Conditions.PROGRESSING, progressing, progressReason, progressMsg, gen, now);
