@@ -22,8 +22,11 @@ public final class OperatorFactory {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(settings.ssa())
-                    .withSSABasedCreateUpdateMatchForDependentResources(settings.ssa());
+                    // No JOSDK write goes through these: status is written by StatusWriter (optimistic-locking
+                    // update), owned objects by Applier (create/update), and the reconcilers return noUpdate().
+                    // Off so nothing ever sends apply-patch, which the CRUD mock of the demo and tests rejects.
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false);
             if (meters != null) {
                 o.withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters).build());
             }

@@ -10,11 +10,8 @@ import java.util.Map;
  * @param leaderElection run with a Lease so only one replica reconciles
  * @param leaseNamespace namespace of the Lease (null: the operator's own namespace, as the client sees it)
  * @param metricsPort port of /metrics and /healthz (0: pick a free one, -1: off)
- * @param ssa let JOSDK use server-side apply for primary-resource patches (off by default; the CRUD mock used by
- *     the demo and tests has no SSA). Status is written by {@code StatusWriter} with optimistic-locking updates.
  */
-public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
-        boolean ssa) {
+public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort) {
 
     public static final String LEASE = "recoflow-operator-lease";
 
@@ -23,23 +20,22 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECOFLOW_MAX_REQUEUE_SECONDS", "30"))),
                 Boolean.parseBoolean(env.getOrDefault("RECOFLOW_LEADER_ELECTION", "false")),
                 env.get("RECOFLOW_LEASE_NAMESPACE"),
-                Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")),
-                Boolean.parseBoolean(env.getOrDefault("RECOFLOW_SSA", "false")));
+                Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")));
     }
 
     public static Settings forTests() {
-        return new Settings(Duration.ofMillis(200), false, null, -1, false);
+        return new Settings(Duration.ofMillis(200), false, null, -1);
     }
 
     public Settings withLeaderElection(boolean on) {
-        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, ssa);
+        return new Settings(maxRequeue, on, leaseNamespace, metricsPort);
     }
 
     public Settings withMetricsPort(int port) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, ssa);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, port);
     }
 
     public Settings withMaxRequeue(Duration d) {
-        return new Settings(d, leaderElection, leaseNamespace, metricsPort, ssa);
+        return new Settings(d, leaderElection, leaseNamespace, metricsPort);
     }
 }

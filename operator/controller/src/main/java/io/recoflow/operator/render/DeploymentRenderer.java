@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.RecommendationModelSpec;
+import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.operator.rollout.SlotPlan;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class DeploymentRenderer {
                 .withMetadata(Owners.meta(rm, Names.deployment(rm, plan.slot()), Labels.of(rm, plan.slot())))
                 .withNewSpec()
                     .withReplicas(replicas(spec))
+                    // Kubernetes marks a pod-template change that does not finish in time (a bad image) as
+                    // ProgressDeadlineExceeded; the operator reports it (PodUpdate.STALLED)
+                    .withProgressDeadlineSeconds(progressDeadlineSeconds(spec))
                     .withNewSelector().withMatchLabels(Labels.selector(rm, plan.slot())).endSelector()
                     .withNewStrategy()
                         .withType("RollingUpdate")
@@ -80,6 +84,11 @@ public final class DeploymentRenderer {
             return spec.autoscaling.minReplicas;
         }
         return spec.replicas == null ? 1 : spec.replicas;
+    }
+
+    static int progressDeadlineSeconds(RecommendationModelSpec spec) {
+        return spec.rollout == null || spec.rollout.progressDeadlineSeconds == null
+                ? Rollout.DEFAULT_DEADLINE_SECONDS : spec.rollout.progressDeadlineSeconds;
     }
 
     public static String image(RecommendationModelSpec spec) {

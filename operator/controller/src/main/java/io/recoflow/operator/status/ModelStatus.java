@@ -2,6 +2,7 @@ package io.recoflow.operator.status;
 
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.ClusterTarget;
+import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.operator.api.status.Endpoint;
 import io.recoflow.operator.api.status.ModelPhase;
@@ -11,6 +12,7 @@ import io.recoflow.operator.render.DeploymentRenderer;
 import io.recoflow.operator.render.Names;
 import io.recoflow.operator.render.Ports;
 import io.recoflow.operator.rollout.Health;
+import io.recoflow.operator.rollout.PodUpdate;
 import io.recoflow.operator.rollout.RolloutState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,54 +50,78 @@ public final class ModelStatus {
 
     /**
      * @param active health of the active slot at what this reconcile rendered
-     * @param servingPods whether the active slot has available pods at all (during a rollout the old pods of the
-     *     stable version keep serving while the new ones come up)
+     * @param servingPods whether the active slot has available pods at all (during a rollout or a pod-template
+     *     update the previous pods keep serving while the new ones come up: maxUnavailable is 0)
+     * @param update a pod-template change (image, resources) rolling through the active slot outside a rollout
+     * @return true when the update newly stalled (worth a Warning event)
      */
-    public static void reconciled(RecommendationModel rm, RolloutState st, Health active, boolean servingPods,
-            Instant now) {
+    public static boolean reconciled(RecommendationModel rm, RolloutState st, Health active, boolean servingPods,
+            PodUpdate update, Instant now) {
         RecommendationModelStatus s = of(rm);
         Long gen = rm.getMetadata().getGeneration();
         write(rm, s, st, now);
         s.observedGeneration = gen;
+        String deployment = Names.deployment(rm, st.activeSlot());
+        boolean rolling = st.phase() == ModelPhase.RollingOut;
+        boolean updating = !rolling && st.phase() != ModelPhase.Deploying && update != PodUpdate.NONE;
 
-        boolean ready = st.serving() != null && (active == Health.AVAILABLE
-                || (st.phase() == ModelPhase.RollingOut && servingPods));
+        boolean ready = st.serving() != null && (active == Health.AVAILABLE || ((rolling || updating) && servingPods));
         String readyReason;
         String readyMsg;
         if (st.serving() == null) {
             readyReason = "NoProductionVersion";
             readyMsg = "no ModelVersion with stage production is ready";
+        } else if (ready && active != Health.AVAILABLE) {
+            readyReason = rolling ? "ServingDuringRollout" : "ServingDuringUpdate";
+            readyMsg = "version " + st.serving() + " is available from the previous pods";
         } else if (ready) {
-            readyReason = st.phase() == ModelPhase.RollingOut ? "ServingDuringRollout" : "Serving";
+            readyReason = rolling ? "ServingDuringRollout" : "Serving";
             readyMsg = "version " + st.serving() + " is available";
         } else {
             readyReason = st.phase() == ModelPhase.Deploying ? "Deploying" : "Unavailable";
-            readyMsg = "Deployment " + Names.deployment(rm, st.activeSlot()) + " is not available";
+            readyMsg = "Deployment " + deployment + " is not available";
         }
         Conditions.set(s.conditions, Conditions.READY, ready, readyReason, readyMsg, gen, now);
 
-        boolean progressing = st.phase() == ModelPhase.RollingOut || st.phase() == ModelPhase.Deploying;
+        boolean progressing = rolling || st.phase() == ModelPhase.Deploying || (updating && update == PodUpdate.ROLLING);
+        String progressReason = rolling || st.phase() == ModelPhase.Deploying ? "RolloutInProgress"
+                : updating ? (update == PodUpdate.ROLLING ? "PodTemplateUpdate" : "ProgressDeadlineExceeded")
+                : "Stable";
         String progressMsg = switch (st.phase()) {
             case RollingOut -> "rolling out version " + st.candidate()
                     + (st.weight() == null ? "" : " at " + st.weight() + "% of traffic")
                     + (st.step() == null ? "" : ", step " + (st.step() + 1));
             case Deploying -> "deploying version " + st.serving();
-            default -> "no rollout in progress";
+            default -> updating ? "Deployment " + deployment
+                    + " is replacing its pods (new image, resources or served versions)"
+                    : "no rollout in progress";
         };
-        Conditions.set(s.conditions, Conditions.PROGRESSING, progressing,
-                progressing ? "RolloutInProgress" : "Stable", progressMsg, gen, now);
+        Conditions.set(s.conditions, Conditions.PROGRESSING, progressing, progressReason, progressMsg, gen, now);
 
+        boolean stalledNews = false;
         if (st.phase() == ModelPhase.RolledBack) {
             Conditions.set(s.conditions, Conditions.DEGRADED, true, "RolledBack", "rollout of version "
                     + st.lastFailed() + " failed; version " + st.serving() + " restored", gen, now);
         } else if (st.phase() == ModelPhase.Deploying && st.lastFailed() != null) {
             Conditions.set(s.conditions, Conditions.DEGRADED, true, "ProgressDeadlineExceeded",
                     "version " + st.serving() + " did not become available in time", gen, now);
+        } else if (updating && update == PodUpdate.STALLED) {
+            stalledNews = Conditions.set(s.conditions, Conditions.DEGRADED, true, "UpdateStalled", "Deployment "
+                    + deployment + " did not finish updating within " + progressDeadline(rm) + "s"
+                    + (servingPods ? "; the previous pods keep serving version " + st.serving() : "")
+                    + "; revert the spec change", gen, now);
         } else if (st.serving() != null && !ready && st.phase() == ModelPhase.Serving) {
             Conditions.set(s.conditions, Conditions.DEGRADED, true, "Unavailable", readyMsg, gen, now);
         } else {
             Conditions.set(s.conditions, Conditions.DEGRADED, false, "AsExpected", "", gen, now);
         }
+        return stalledNews;
+    }
+
+    private static int progressDeadline(RecommendationModel rm) {
+        var r = rm.getSpec().rollout;
+        return r == null || r.progressDeadlineSeconds == null ? Rollout.DEFAULT_DEADLINE_SECONDS
+                : r.progressDeadlineSeconds;
     }
 
     private static void write(RecommendationModel rm, RecommendationModelStatus s, RolloutState st, Instant now) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * The CRD's OpenAPI and CEL rules again, in Java. The API server enforces them on clusters that evaluate CEL; this
  * catches objects that got past it anyway (API servers older than 1.28 without the list library, CRDs applied
- * before a rule existed, validation disabled). Keep the two in step: {@code CelRulesTest} lists the CEL side.
+ * before a rule existed, validation disabled). Keep the two in step: {@code CrdRulesEvaluationTest} evaluates
+ * the CRD rules and checks that this class rejects the same inputs.
  */
 public final class SpecValidator {
     static final Pattern MODEL_NAME = Pattern.compile("^[a-z0-9]([a-z0-9_.-]{0,126}[a-z0-9])?$");
@@ -48,7 +49,9 @@ public final class SpecValidator {
         } else if (!MODEL_NAME.matcher(s.model).matches()) {
             errors.add("spec.model: must match " + MODEL_NAME.pattern());
         }
-        if (s.runtime == Runtime.EMBEDDED && blank(s.image)) {
+        if (s.image != null && s.image.isEmpty()) {
+            errors.add("spec.image: must not be empty");
+        } else if (s.runtime == Runtime.EMBEDDED && blank(s.image)) {
             errors.add("spec.image: required when runtime is embedded");
         }
         range(errors, "spec.replicas", s.replicas, 0, 1000);

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
@@ -25,6 +26,7 @@ public class RecommendationModelSpec {
     @JsonPropertyDescription("tensorflow-serving (default) or embedded (the recommendation service scores in-process).")
     public Runtime runtime = Runtime.TENSORFLOW_SERVING;
 
+    @Size(min = 1)
     @JsonPropertyDescription("Container image; defaults to tensorflow/serving:2.18.0 for tensorflow-serving.")
     public String image;
 

@@ -10,6 +10,7 @@ import io.recoflow.operator.dependent.Applier;
 import io.recoflow.operator.dependent.ServingResources;
 import io.recoflow.operator.render.Names;
 import io.recoflow.operator.rollout.Health;
+import io.recoflow.operator.rollout.PodUpdate;
 import io.recoflow.operator.rollout.SlotPlan;
 import io.recoflow.operator.rollout.Target;
 import io.recoflow.operator.validation.SpecValidator;
@@ -54,6 +55,38 @@ final class ModelObserver {
         String name = Names.deployment(rm, slot);
         return deployments.stream().filter(d -> name.equals(d.getMetadata().getName()))
                 .anyMatch(d -> d.getStatus() != null && count(d.getStatus().getAvailableReplicas()) > 0);
+    }
+
+    /**
+     * Whether the slot's Deployment is still rolling out the pod template this plan renders (a new image,
+     * resources...), and whether Kubernetes gave up on it. Pods that crash at the current template are not an
+     * update: that is plain unavailability.
+     */
+    static PodUpdate podUpdate(RecommendationModel rm, SlotPlan slot, Collection<Deployment> deployments) {
+        if (slot == null) {
+            return PodUpdate.NONE;
+        }
+        String name = Names.deployment(rm, slot.slot());
+        Deployment live = deployments.stream().filter(d -> name.equals(d.getMetadata().getName())).findFirst()
+                .orElse(null);
+        if (live == null) {
+            return PodUpdate.NONE;
+        }
+        var annotations = live.getMetadata().getAnnotations();
+        if (annotations == null
+                || !Applier.hash(ServingResources.deployment(rm, slot)).equals(annotations.get(Applier.HASH))) {
+            return PodUpdate.ROLLING; // just written; the Deployment controller has not seen it yet
+        }
+        DeploymentStatus st = live.getStatus();
+        if (st == null || st.getObservedGeneration() == null || st.getObservedGeneration() < generation(live)) {
+            return PodUpdate.ROLLING;
+        }
+        if (st.getConditions() != null && st.getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
+                && "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason()))) {
+            return PodUpdate.STALLED;
+        }
+        int want = live.getSpec().getReplicas() == null ? 1 : live.getSpec().getReplicas();
+        return count(st.getUpdatedReplicas()) < want ? PodUpdate.ROLLING : PodUpdate.NONE;
     }
 
     static Health health(Deployment live, String expectedHash) {

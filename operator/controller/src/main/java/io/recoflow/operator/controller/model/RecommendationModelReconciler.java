@@ -21,6 +21,7 @@ import io.recoflow.operator.event.EventRecorder;
 import io.recoflow.operator.render.Labels;
 import io.recoflow.operator.rollout.Decision;
 import io.recoflow.operator.rollout.Health;
+import io.recoflow.operator.rollout.PodUpdate;
 import io.recoflow.operator.rollout.RolloutMachine;
 import io.recoflow.operator.rollout.RolloutPolicy;
 import io.recoflow.operator.rollout.RolloutState;
@@ -110,9 +111,14 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         resources.apply(rm, after, deployments);
         Health activeAfter = ModelObserver.health(rm, after.active(), deployments);
         boolean servingPods = ModelObserver.anyAvailable(rm, decision.next().activeSlot(), deployments);
-        ModelStatus.reconciled(rm, decision.next(), activeAfter, servingPods, now);
+        PodUpdate update = ModelObserver.podUpdate(rm, after.active(), deployments);
+        boolean stalled = ModelStatus.reconciled(rm, decision.next(), activeAfter, servingPods, update, now);
         // status first: a failed write retries the reconcile, and its events must not be announced twice
         UpdateControl<RecommendationModel> control = StatusWriter.write(rm, original, ctx);
+        if (stalled) {
+            events.warning(rm, "UpdateStalled", Conditions.get(rm.getStatus().conditions, Conditions.DEGRADED)
+                    .map(c -> c.getMessage()).orElse("Deployment update stalled"));
+        }
         if (wasInvalid) {
             events.normal(rm, "SpecValid", "spec is valid again; resuming");
         }

@@ -1,0 +1,370 @@
+package io.recoflow.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.validation.CrdValidator.Rule;
+import io.recoflow.operator.validation.CrdValidator.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CRDs in crds/ as an API server would apply them: every CEL rule really evaluated (cel-java) together with
+ * the OpenAPI schema, against examples/ (must pass) and a table of bad inputs, each of which must be rejected with
+ * exactly the one intended message. The mock API server in the scenario tests evaluates none of this. Where the
+ * Java SpecValidator can see the same mistake (a create that deserialises into the CR classes), it must reject it
+ * too, so the two stay in step.
+ */
+class CrdRulesEvaluationTest {
+    static final Path ROOT = Path.of(System.getProperty("recoflow.repo.root", "../.."));
+    static final String RM = "RecommendationModel";
+    static final String MV = "ModelVersion";
+
+    static CrdValidator rmCrd;
+    static CrdValidator mvCrd;
+
+    @BeforeAll
+    static void load() throws IOException {
+        rmCrd = CrdValidator.load(ROOT.resolve("crds/recommendationmodels.recoflow.io-v1.yml"));
+        mvCrd = CrdValidator.load(ROOT.resolve("crds/modelversions.recoflow.io-v1.yml"));
+    }
+
+    /** A mutation of an example; {@code old} set means an update from the unmodified example. */
+    record Case(String name, String kind, Consumer<Map<String, Object>> edit, boolean update, String expected,
+                boolean javaSees) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case create(String name, String kind, Consumer<Map<String, Object>> edit, String expected) {
+        return new Case(name, kind, edit, false, expected, true);
+    }
+
+    static Case createJavaBlind(String name, String kind, Consumer<Map<String, Object>> edit, String expected) {
+        return new Case(name, kind, edit, false, expected, false);
+    }
+
+    static Case update(String name, String kind, Consumer<Map<String, Object>> edit, String expected) {
+        return new Case(name, kind, edit, true, expected, false);
+    }
+
+    static Stream<Case> badInputs() {
+        return Stream.of(
+                // CEL: RecommendationModel
+                create("min above max", RM, d -> set(d, "spec.autoscaling.minReplicas", 20),
+                        "spec.autoscaling: minReplicas must be <= maxReplicas"),
+                create("autoscaling without a target", RM, d -> {
+                    set(d, "spec.autoscaling.targetCPUUtilization", null);
+                    set(d, "spec.autoscaling.targetRPS", null);
+                }, "spec.autoscaling: set targetCPUUtilization and/or targetRPS"),
+                create("replicas and autoscaling", RM, d -> set(d, "spec.replicas", 3),
+                        "spec: set either replicas or autoscaling, not both"),
+                create("embedded without image", RM, d -> {
+                    set(d, "spec.runtime", "embedded");
+                    set(d, "spec.image", null);
+                }, "spec: image is required when runtime is embedded"),
+                create("canary without steps", RM, d -> set(d, "spec.rollout.steps", null),
+                        "spec.rollout: canary needs at least one step"),
+                create("canary with an empty step list", RM, d -> set(d, "spec.rollout.steps", List.of()),
+                        "spec.rollout: canary needs at least one step"),
+                create("defaulted canary without steps", RM, d -> {
+                    set(d, "spec.rollout.strategy", null);
+                    set(d, "spec.rollout.steps", null);
+                }, "spec.rollout: canary needs at least one step"),
+                create("blue-green with steps", RM, d -> set(d, "spec.rollout.strategy", "blue-green"),
+                        "spec.rollout: blue-green takes no steps"),
+                create("decreasing canary weights", RM, d -> set(d, "spec.rollout.steps", steps(50, 10, 100)),
+                        "spec.rollout: canary step weights must be strictly increasing"),
+                create("repeated canary weight", RM, d -> set(d, "spec.rollout.steps", steps(10, 10, 100)),
+                        "spec.rollout: canary step weights must be strictly increasing"),
+                create("cluster weights below 100", RM,
+                        d -> set(d, "spec.placement.clusters", List.of(cluster("local", 60), cluster("eu", 30))),
+                        "spec.placement: cluster weights must sum to 100"),
+                create("duplicate cluster names", RM,
+                        d -> set(d, "spec.placement.clusters", List.of(cluster("local", 50), cluster("local", 50))),
+                        "spec.placement: cluster names must be unique"),
+                // OpenAPI: RecommendationModel
+                create("no model", RM, d -> set(d, "spec.model", null), "spec.model: Required value"),
+                create("model name with capitals", RM, d -> set(d, "spec.model", "Retail-Recs"),
+                        "spec.model: must match ^[a-z0-9]([a-z0-9_.-]{0,126}[a-z0-9])?$"),
+                createJavaBlind("unknown runtime", RM, d -> set(d, "spec.runtime", "onnx"),
+                        "spec.runtime: Unsupported value: \"onnx\""),
+                create("empty image", RM, d -> {
+                    set(d, "spec.runtime", "embedded");
+                    set(d, "spec.image", "");
+                }, "spec.image: must be at least 1 chars long"),
+                create("canary weight above 100", RM, d -> set(d, "spec.rollout.steps", steps(10, 150)),
+                        "spec.rollout.steps[1].weight: must be <= 100"),
+                create("negative replicas", RM, d -> {
+                    set(d, "spec.autoscaling", null);
+                    set(d, "spec.replicas", -1);
+                }, "spec.replicas: must be >= 0"),
+                create("zero CPU target", RM, d -> set(d, "spec.autoscaling.targetCPUUtilization", 0),
+                        "spec.autoscaling.targetCPUUtilization: must be >= 1"),
+                create("deadline too short", RM, d -> set(d, "spec.rollout.progressDeadlineSeconds", 5),
+                        "spec.rollout.progressDeadlineSeconds: must be >= 10"),
+                create("17 clusters", RM, d -> set(d, "spec.placement.clusters", IntStream.range(0, 17)
+                                .mapToObj(i -> cluster("c" + i, i < 16 ? 6 : 4)).toList()),
+                        "spec.placement.clusters: must have at most 16 items"),
+                create("cluster name not a DNS label", RM,
+                        d -> set(d, "spec.placement.clusters", List.of(cluster("EU_West", 100))),
+                        "spec.placement.clusters[0].name: must match ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
+                createJavaBlind("misspelt field", RM, d -> set(d, "spec.replica", 3),
+                        "spec.replica: unknown field"),
+                // CEL: ModelVersion
+                create("no artifact source", MV, d -> set(d, "spec.artifact.uri", null),
+                        "spec.artifact: set exactly one of mlflow or uri"),
+                create("two artifact sources", MV, d -> set(d, "spec.artifact.mlflow", mlflow("3", null)),
+                        "spec.artifact: set exactly one of mlflow or uri"),
+                create("mlflow version and alias", MV, d -> {
+                    set(d, "spec.artifact.uri", null);
+                    set(d, "spec.artifact.mlflow", mlflow("3", "champion"));
+                }, "spec.artifact.mlflow: set exactly one of version or alias"),
+                create("mlflow without version or alias", MV, d -> {
+                    set(d, "spec.artifact.uri", null);
+                    set(d, "spec.artifact.mlflow", mlflow(null, null));
+                }, "spec.artifact.mlflow: set exactly one of version or alias"),
+                update("modelRef changed", MV, d -> set(d, "spec.modelRef", "other-recs"),
+                        "spec.modelRef: modelRef is immutable"),
+                update("version changed", MV, d -> set(d, "spec.version", 1764144000L),
+                        "spec.version: version is immutable"),
+                // OpenAPI: ModelVersion
+                create("no version", MV, d -> set(d, "spec.version", null), "spec.version: Required value"),
+                create("version 0", MV, d -> set(d, "spec.version", 0), "spec.version: must be >= 1"),
+                create("http artifact", MV, d -> set(d, "spec.artifact.uri", "http://models/retail-recs"),
+                        "spec.artifact.uri: must match ^(s3|abfss|file)://.+$"),
+                createJavaBlind("unknown stage", MV, d -> set(d, "spec.stage", "staging"),
+                        "spec.stage: Unsupported value: \"staging\""));
+    }
+
+    /** Valid variants: the rules must not be stricter than the documented API. */
+    static Stream<Case> goodInputs() {
+        return Stream.of(
+                create("blue-green without steps", RM, d -> {
+                    set(d, "spec.rollout.strategy", "blue-green");
+                    set(d, "spec.rollout.steps", null);
+                }, null),
+                create("embedded with image and fixed replicas", RM, d -> {
+                    set(d, "spec.runtime", "embedded");
+                    set(d, "spec.image", "ghcr.io/recoflow/recommendation-service:0.1.0");
+                    set(d, "spec.autoscaling", null);
+                    set(d, "spec.replicas", 2);
+                    set(d, "spec.placement", null);
+                }, null),
+                create("only the model name", RM, d -> d.put("spec", new LinkedHashMap<>(Map.of("model", "x"))), null),
+                create("requests/s target only", RM, d -> set(d, "spec.autoscaling.targetCPUUtilization", null), null),
+                create("two clusters 70/30", RM,
+                        d -> set(d, "spec.placement.clusters", List.of(cluster("eks-eu", 70), cluster("aks-us", 30))),
+                        null),
+                create("steps 0 then 100", RM,
+                        d -> set(d, "spec.rollout.steps", steps(0, 100)), null),
+                create("mlflow alias", MV, d -> {
+                    set(d, "spec.artifact.uri", null);
+                    set(d, "spec.artifact.mlflow", mlflow(null, "champion"));
+                }, null),
+                create("mlflow version", MV, d -> {
+                    set(d, "spec.artifact.uri", null);
+                    set(d, "spec.artifact.mlflow", mlflow("7", null));
+                }, null),
+                update("promotion: only the stage changes", MV, d -> set(d, "spec.stage", "archived"), null),
+                update("artifact moved, same version", MV, d -> set(d, "spec.artifact.uri", "abfss://m@acct/recs"),
+                        null));
+    }
+
+    @Test
+    void everyExamplePassesEveryRule() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(ROOT.resolve("examples"))) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            Map<String, Object> doc = read(f);
+            CrdValidator crd = switch ((String) doc.get("kind")) {
+                case RM -> rmCrd;
+                case MV -> mvCrd;
+                default -> throw new AssertionError("unexpected kind in " + f);
+            };
+            assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
+            // applying the same file again (kubectl apply, Argo CD sync) is an update: transition rules run
+            assertThat(crd.validate(doc, read(f))).as(f.getFileName() + " re-applied").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void badInputIsRejectedByExactlyTheIntendedRule(Case c) {
+        Map<String, Object> doc = example(c.kind());
+        c.edit().accept(doc);
+        List<Violation> violations = crd(c.kind()).validate(doc, c.update() ? example(c.kind()) : null);
+        assertThat(violations).extracting(Violation::toString).containsExactly(c.expected());
+        if (c.javaSees()) {
+            assertThat(javaErrors(c.kind(), doc)).as("SpecValidator on the same input").isNotEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goodInputs")
+    void validVariantPassesEveryRule(Case c) {
+        Map<String, Object> doc = example(c.kind());
+        c.edit().accept(doc);
+        assertThat(crd(c.kind()).validate(doc, c.update() ? example(c.kind()) : null)).isEmpty();
+        assertThat(javaErrors(c.kind(), doc)).as("SpecValidator on the same input").isEmpty();
+    }
+
+    @Test
+    void everyCelRuleIsExercisedByABadInput() {
+        Set<String> hit = badInputs().map(c -> c.expected()).collect(Collectors.toSet());
+        List<String> rules = new ArrayList<>();
+        for (CrdValidator crd : List.of(rmCrd, mvCrd)) {
+            for (Rule r : crd.rules()) {
+                rules.add(r.schemaPath() + ": " + r.rule().getMessage());
+            }
+        }
+        assertThat(rules).hasSize(13).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
+    }
+
+    @Test
+    void theValidatorUnderstandsEveryKeywordTheCrdsUse() {
+        assertThat(CrdValidator.unsupportedKeywords("", rmCrd.schema())).isEmpty();
+        assertThat(CrdValidator.unsupportedKeywords("", mvCrd.schema())).isEmpty();
+    }
+
+    /**
+     * The API server refuses a CRD whose rules' estimated worst-case cost exceeds its budget, and estimates an
+     * unbounded list or string from the 3 MiB request limit. cel-java has no such estimator, so this checks the
+     * precondition instead: every list a rule iterates has maxItems, and every string compared inside such an
+     * iteration has maxLength or an enum.
+     */
+    @Test
+    void rulesOnlyIterateBoundedListsOfBoundedStrings() {
+        List<String> unbounded = new ArrayList<>();
+        for (CrdValidator crd : List.of(rmCrd, mvCrd)) {
+            walk("", crd.schema(), (path, s) -> {
+                if (s.getXKubernetesValidations() == null || s.getProperties() == null) {
+                    return;
+                }
+                String rules = s.getXKubernetesValidations().stream().map(r -> r.getRule())
+                        .collect(Collectors.joining(" "));
+                s.getProperties().forEach((name, p) -> {
+                    if (!"array".equals(p.getType()) || !Pattern.compile("self\\." + name + "\\b").matcher(rules).find()) {
+                        return;
+                    }
+                    if (p.getMaxItems() == null) {
+                        unbounded.add(path + "." + name + " (maxItems)");
+                    }
+                    JSONSchemaProps item = p.getItems().getSchema();
+                    if (item.getProperties() != null) {
+                        item.getProperties().forEach((field, f) -> {
+                            if ("string".equals(f.getType()) && f.getMaxLength() == null
+                                    && (f.getEnum() == null || f.getEnum().isEmpty())
+                                    && Pattern.compile("\\." + field + "\\b").matcher(rules).find()) {
+                                unbounded.add(path + "." + name + "[*]." + field + " (maxLength)");
+                            }
+                        });
+                    }
+                });
+            });
+        }
+        assertThat(unbounded).isEmpty();
+    }
+
+    // --- helpers
+
+    interface Visitor {
+        void visit(String path, JSONSchemaProps s);
+    }
+
+    static void walk(String path, JSONSchemaProps s, Visitor v) {
+        if (s == null) {
+            return;
+        }
+        v.visit(path, s);
+        if (s.getProperties() != null) {
+            s.getProperties().forEach((n, p) -> walk(path.isEmpty() ? n : path + "." + n, p, v));
+        }
+        if (s.getItems() != null) {
+            walk(path + "[*]", s.getItems().getSchema(), v);
+        }
+    }
+
+    static CrdValidator crd(String kind) {
+        return RM.equals(kind) ? rmCrd : mvCrd;
+    }
+
+    static Map<String, Object> example(String kind) {
+        return read(ROOT.resolve(RM.equals(kind) ? "examples/retail-recs.yaml" : "examples/retail-recs-v1.yaml"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> read(Path f) {
+        try {
+            return (Map<String, Object>) CrdValidator.cel(Serialization.unmarshal(Files.readString(f), Map.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> javaErrors(String kind, Map<String, Object> doc) {
+        String json = Serialization.asJson(doc);
+        return RM.equals(kind) ? SpecValidator.validate(Serialization.unmarshal(json, RecommendationModel.class))
+                : SpecValidator.validate(Serialization.unmarshal(json, ModelVersion.class));
+    }
+
+    /** Sets (or with null removes) a dotted path, creating objects on the way. */
+    @SuppressWarnings("unchecked")
+    static void set(Map<String, Object> doc, String path, Object value) {
+        String[] parts = path.split("\\.");
+        Map<String, Object> m = doc;
+        for (int i = 0; i < parts.length - 1; i++) {
+            m = (Map<String, Object>) m.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+        }
+        if (value == null) {
+            m.remove(parts[parts.length - 1]);
+        } else {
+            m.put(parts[parts.length - 1], CrdValidator.cel(value));
+        }
+    }
+
+    static List<Map<String, Object>> steps(int... weights) {
+        return java.util.Arrays.stream(weights)
+                .mapToObj(w -> Map.<String, Object>of("weight", w, "pauseSeconds", 60)).toList();
+    }
+
+    static Map<String, Object> cluster(String name, int weight) {
+        return Map.of("name", name, "weight", weight);
+    }
+
+    static Map<String, Object> mlflow(String version, String alias) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("registeredModel", "retail-recs");
+        if (version != null) {
+            m.put("version", version);
+        }
+        if (alias != null) {
+            m.put("alias", alias);
+        }
+        return m;
+    }
+}
