@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +39,9 @@ public class RecommendService {
     private final Popularity popularity;
     private final ExperimentRouter experiments;
     private final ImpressionPublisher impressions;
-    private final Timer scoring;
+    private final MeterRegistry meters;
+    /** per model version and result: what a canary analysis compares between the stable and the canary version */
+    private final Map<String, Timer> scoring = new ConcurrentHashMap<>();
     private final Map<Fallback, Counter> fallbacks = new EnumMap<>(Fallback.class);
 
     public RecommendService(FeatureStore features, ModelRegistry models, Scorer scorer, Popularity popularity,
@@ -49,12 +52,7 @@ public class RecommendService {
         this.popularity = popularity;
         this.experiments = experiments;
         this.impressions = impressions;
-        this.scoring = Timer.builder("recoflow.recommend.scoring")
-                .description("model scoring time (queue wait + run)")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(50_000))
-                .maximumExpectedValue(Duration.ofSeconds(1))
-                .register(meters);
+        this.meters = meters;
         for (Fallback f : Fallback.values()) {
             fallbacks.put(f, Counter.builder("recoflow.recommend.fallback").tag("reason", f.reason())
                     .description("responses answered by the popularity fallback").register(meters));
@@ -86,20 +84,25 @@ public class RecommendService {
             int want = (int) Math.min(m.itemCount(), (long) k + exclude.size());
             Scores s;
             long t0 = System.nanoTime();
+            String result = "error";
             try {
                 s = scorer.score(m, history, want);
+                result = "ok";
             } catch (TimeoutException e) {
+                result = "timeout";
                 return fallback(userId, k, a, exclude, Fallback.MODEL_TIMEOUT);
             } catch (RejectedExecutionException e) {
+                result = "overload";
                 return fallback(userId, k, a, exclude, Fallback.OVERLOAD);
             } catch (ExecutionException e) {
                 log.warn("model version {} failed: {}", m.version(), e.getCause() == null ? e : e.getCause().toString());
                 return fallback(userId, k, a, exclude, Fallback.MODEL_ERROR);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                result = "timeout";
                 return fallback(userId, k, a, exclude, Fallback.MODEL_TIMEOUT);
             } finally {
-                scoring.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                scoring(m.version(), result).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             List<Recommendation.Item> items = new ArrayList<>(k);
             int[] idx = s.indices();
@@ -117,6 +120,21 @@ public class RecommendService {
         } finally {
             m.release();
         }
+    }
+
+    /**
+     * {@code recoflow_recommend_scoring_seconds{model_version, result=ok|error|timeout|overload}}: the scoring time
+     * and failure rate of each served version, the inputs of the operator's canary analysis.
+     */
+    private Timer scoring(long version, String result) {
+        return scoring.computeIfAbsent(version + "/" + result, key -> Timer.builder("recoflow.recommend.scoring")
+                .description("model scoring time (queue wait + run), by model version and result")
+                .tag("model_version", Long.toString(version))
+                .tag("result", result)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(meters));
     }
 
     /** Known items of the history, newest first, purchases that fell out of the recent window appended. */

@@ -143,7 +143,9 @@ class RecommendationApiTest {
         assertThat(prom).containsPattern("recoflow_recommend_fallback_total\\{[^}]*reason=\"model_error\"[^}]*} [1-9]");
         assertThat(prom).contains("recoflow_model_version");
         assertThat(prom).contains("recoflow_recommend_request_seconds_bucket");
-        assertThat(prom).contains("recoflow_recommend_scoring_seconds_bucket");
+        // per version and result: what the operator's canary analysis queries
+        assertThat(prom).containsPattern(
+                "recoflow_recommend_scoring_seconds_count\\{[^}]*model_version=\"[0-9]+\"[^}]*result=\"error\"[^}]*} [1-9]");
     }
 
     @Test
