@@ -134,9 +134,9 @@ public final class SavedModelExporter {
     }
 
     /**
-     * base + (beta * scale) * curve(count) in float64, rounded once (HybridRecommender.score in the same order).
-     * count is how often an item occurs in the history, 0 outside it, and curve(0) = 0, so other items keep their
-     * exact base score.
+     * base + (beta * scale) * (curve(count) + (gamma * mask) * prior) in float64, rounded once (HybridRecommender.score
+     * in the same order). count is how often an item occurs in the history, mask = min(count, 1); both are 0
+     * outside it, and curve(0) = 0, so other items keep their exact base score.
      */
     private static Operand<TFloat32> blend(Ops tf, Vars vars, ModelExport.Blend m, Operand<TInt32> history,
             Operand<TFloat32> base) {
@@ -147,6 +147,11 @@ public final class SavedModelExporter {
             case LINEAR -> counts;
             case BINARY -> tf.math.minimum(counts, tf.constant(1.0));
         };
+        // history items only: mask = min(count, 1)
+        Operand<TFloat64> mask = tf.math.minimum(counts, tf.constant(1.0));
+        Variable<TFloat32> prior = vars.floats("repeat_prior", m.prior(), m.items());
+        Operand<TFloat64> rep = tf.math.add(curve, tf.math.mul(tf.math.mul(tf.constant(m.gamma()), mask),
+                tf.dtypes.cast(prior, TFloat64.class)));
         Variable<TFloat64> beta = vars.scalar("repeat_beta", m.beta());
         Operand<TFloat64> b = tf.dtypes.cast(base, TFloat64.class);
         Operand<TFloat64> w = beta;
@@ -157,7 +162,7 @@ public final class SavedModelExporter {
                     tf.dtypes.cast(tf.math.equal(max, tf.constant(0.0)), TFloat64.class));
             w = tf.math.mul(beta, scale);
         }
-        return tf.dtypes.cast(tf.math.add(b, tf.math.mul(w, curve)), TFloat32.class);
+        return tf.dtypes.cast(tf.math.add(b, tf.math.mul(w, rep)), TFloat32.class);
     }
 
     /** ALS fold-in in float64: x = (YᵀY + λ'I + Yₕᵀ diag(c−1) Yₕ)⁻¹ Yₕᵀ c, scores = Y x. */

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * "Buy again" blended into a collaborative base model (EASE, ALS, item-kNN):
- * {@code score_j = base_j + beta * scale * curve(count_j)}, where count_j is how often the user bought j (0 outside
- * the history, and curve(0) = 0) and scale is 1, or this user's largest |base| score ({@link Norm#MAX}), so that
- * beta weighs the repeat signal against the base's own scale whatever the history length. Items outside the
+ * {@code score_j = base_j + beta * scale * (curve(count_j) + gamma * prior_j)} for the items of the history, where
+ * count_j is how often the user bought j, prior_j an item-level tie-break ({@link Prior}) and scale is 1, or this
+ * user's largest |base| score ({@link Norm#MAX}), so that beta weighs the repeat signal against the base's own scale
+ * whatever the history length. Items outside the
  * history keep their exact base score, so new items are ranked exactly like the base model ranks them. An empty
  * history gives the popularity scores. The blend is computed in float64 and rounded once, like the exported graph.
  */
@@ -35,12 +36,42 @@ public final class HybridRecommender implements Recommender {
     /** What beta is relative to: 1, or the user's largest |base| score. */
     public enum Norm { NONE, MAX }
 
+    /** An item-level tie-break among the user's own items (which of them people buy again). */
+    public enum Prior {
+        /** share of users who bought the item (max 1), as the repeat baseline breaks ties. */
+        POPULARITY,
+        /** share of the item's buyers who bought it more than once: rebuyers / (buyers + 1). */
+        REBUY;
+
+        float[] of(SparseMatrix userItem) {
+            if (this == POPULARITY) {
+                return Popularity.of(userItem);
+            }
+            float[] buyers = new float[userItem.cols()];
+            float[] rebuyers = new float[userItem.cols()];
+            for (int k = 0; k < userItem.nnz(); k++) {
+                buyers[userItem.col(k)]++;
+                if (userItem.value(k) >= 2) {
+                    rebuyers[userItem.col(k)]++;
+                }
+            }
+            float[] p = new float[buyers.length];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = rebuyers[j] / (buyers[j] + 1);
+            }
+            return p;
+        }
+    }
+
     private final Recommender base;
     private final double beta;
     private final Curve curve;
     private final Norm norm;
+    private final Prior prior;
+    private final double gamma;
+    private float[] priors;
 
-    public HybridRecommender(Recommender base, double beta, Curve curve, Norm norm) {
+    public HybridRecommender(Recommender base, double beta, Curve curve, Norm norm, Prior prior, double gamma) {
         if (base instanceof HybridRecommender || base instanceof PopularRecommender
                 || base instanceof RepeatRecommender) {
             throw new IllegalArgumentException("hybrid base must be ease, als or itemknn, got " + base.type());
@@ -52,6 +83,11 @@ public final class HybridRecommender implements Recommender {
         this.beta = beta;
         this.curve = curve;
         this.norm = norm;
+        if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException("gamma must be a finite number >= 0, got " + gamma);
+        }
+        this.prior = prior;
+        this.gamma = gamma;
     }
 
     @Override
@@ -67,12 +103,15 @@ public final class HybridRecommender implements Recommender {
         p.put("beta", beta);
         p.put("curve", curve.name().toLowerCase());
         p.put("norm", norm.name().toLowerCase());
+        p.put("prior", prior.name().toLowerCase());
+        p.put("gamma", gamma);
         return p;
     }
 
     @Override
     public void fit(SparseMatrix userItem) {
         base.fit(userItem);
+        priors = prior.of(userItem);
     }
 
     @Override
@@ -85,7 +124,8 @@ public final class HybridRecommender implements Recommender {
         base.score(items, counts, out);
         double w = beta * scale(out);
         for (int k = 0; k < items.length; k++) {
-            out[items[k]] = (float) (out[items[k]] + w * curve.of(counts[k]));
+            int j = items[k];
+            out[j] = (float) (out[j] + w * (curve.of(counts[k]) + gamma * priors[j]));
         }
     }
 
@@ -103,6 +143,6 @@ public final class HybridRecommender implements Recommender {
 
     @Override
     public ModelExport export() {
-        return new ModelExport.Blend(base.export(), beta, curve, norm);
+        return new ModelExport.Blend(base.export(), beta, curve, norm, gamma, priors.clone());
     }
 }

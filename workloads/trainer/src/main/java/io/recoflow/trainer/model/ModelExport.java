@@ -43,15 +43,19 @@ public sealed interface ModelExport {
 
     /**
      * A collaborative base blended with the user's own purchase counts, see {@link HybridRecommender}:
-     * scores = base + beta * scale * curve(count), in float64, rounded once. With an empty history it is the base's
-     * popularity answer.
+     * scores = base + beta * scale * (curve(count) + gamma * prior) on the history items, in float64, rounded once.
+     * With an empty history it is the base's popularity answer. {@code prior} has one value per item.
      */
-    record Blend(ModelExport base, double beta, HybridRecommender.Curve curve, HybridRecommender.Norm norm)
-            implements ModelExport {
+    record Blend(ModelExport base, double beta, HybridRecommender.Curve curve, HybridRecommender.Norm norm,
+            double gamma, float[] prior) implements ModelExport {
         public Blend {
             if (base instanceof Blend || base instanceof Popular || base instanceof Repeat) {
                 throw new IllegalArgumentException("a blend needs an item-item or factor base, got "
                         + base.getClass().getSimpleName());
+            }
+            if (prior.length != base.items()) {
+                throw new IllegalArgumentException("prior has " + prior.length + " values for " + base.items()
+                        + " items");
             }
         }
 

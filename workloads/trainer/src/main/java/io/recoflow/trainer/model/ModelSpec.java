@@ -18,7 +18,7 @@ public record ModelSpec(String type, Map<String, String> params) {
             "ease", Set.of("lambda"),
             "als", Set.of("factors", "lambda", "alpha", "iterations", "solver", "cgSteps", "scaleLambda", "seed",
                     "threads"),
-            "hybrid", Set.of("base", "beta", "curve", "norm"));
+            "hybrid", Set.of("base", "beta", "curve", "norm", "prior", "gamma"));
     private static final Set<String> HYBRID_BASES = Set.of("ease", "als", "itemknn");
 
     public ModelSpec {
@@ -72,8 +72,10 @@ public record ModelSpec(String type, Map<String, String> params) {
                     integer("iterations", 15), AlsRecommender.Solver.valueOf(text("solver", "cg").toUpperCase()),
                     integer("cgSteps", 3), Boolean.parseBoolean(text("scaleLambda", "false")),
                     (long) number("seed", 42), integer("threads", Runtime.getRuntime().availableProcessors()));
-            case "hybrid" -> new HybridRecommender(baseSpec().create(), number("beta", 1),
-                    choice("curve", HybridRecommender.Curve.LOG), choice("norm", HybridRecommender.Norm.MAX));
+            // defaults: the region that won on Online Retail's validation month (docs/benchmarks.md)
+            case "hybrid" -> new HybridRecommender(baseSpec().create(), number("beta", 3),
+                    choice("curve", HybridRecommender.Curve.LINEAR), choice("norm", HybridRecommender.Norm.MAX),
+                    choice("prior", HybridRecommender.Prior.REBUY), number("gamma", 1));
             default -> throw new IllegalStateException(type);
         };
     }

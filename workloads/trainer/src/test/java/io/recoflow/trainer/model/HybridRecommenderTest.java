@@ -33,7 +33,7 @@ class HybridRecommenderTest {
     @Test
     void logCurveOnMaxNormalisedBase() {
         // scale = max base score = 1/2, so the history items get 0.5 · 0.5 · log(1 + count)
-        float[] s = score("hybrid:base=itemknn:neighbours=1:beta=0.5:curve=log:norm=max", ITEMS, COUNTS);
+        float[] s = score("hybrid:base=itemknn:neighbours=1:beta=0.5:curve=log:norm=max:gamma=0", ITEMS, COUNTS);
         assertThat(s[0]).isCloseTo((float) (0.25 * Math.log(2)), within(1e-6f));
         assertThat(s[1]).isCloseTo((float) (S + 0.25 * Math.log(3)), within(1e-6f));
         assertThat(s[2]).isEqualTo(0.5f);
@@ -42,16 +42,33 @@ class HybridRecommenderTest {
 
     @Test
     void linearAndBinaryCurvesOnTheRawBase() {
-        float[] lin = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none", ITEMS, COUNTS);
+        float[] lin = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=0", ITEMS, COUNTS);
         assertThat(lin[0]).isCloseTo(2f, within(1e-6f));
         assertThat(lin[1]).isCloseTo((float) (4 + S), within(1e-6f));
         assertThat(lin[2]).isCloseTo(0.5f, within(1e-6f));
         assertThat(TopK.select(lin, 3, null)).containsExactly(1, 0, 2);
 
-        float[] bin = score("hybrid:base=itemknn:neighbours=1:beta=1:curve=binary:norm=none", ITEMS, COUNTS);
+        float[] bin = score("hybrid:base=itemknn:neighbours=1:beta=1:curve=binary:norm=none:gamma=0", ITEMS, COUNTS);
         assertThat(bin[0]).isCloseTo(1f, within(1e-6f));
         assertThat(bin[1]).isCloseTo((float) (1 + S), within(1e-6f));
         assertThat(bin[2]).isCloseTo(0.5f, within(1e-6f));
+    }
+
+    @Test
+    void priorBreaksTiesAmongTheUsersOwnItems() {
+        // rebuy prior = rebuyers / (buyers + 1): item 0 bought by 3 users, once more than once (user 2) -> 1/4;
+        // item 1 by 2 users, user 0 twice -> 1/3; item 2 by 2 users, never twice -> 0
+        float[] s = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:prior=rebuy:gamma=4",
+                ITEMS, COUNTS);
+        assertThat(s[0]).isCloseTo(2f * (1 + 4 * 0.25f), within(1e-6f));
+        assertThat(s[1]).isCloseTo((float) (S + 2 * (2 + 4.0 / 3)), within(1e-5f));
+        assertThat(s[2]).isEqualTo(0.5f);
+        // popularity prior: item 0 has 1, item 1 has 2/3
+        float[] p = score("hybrid:base=itemknn:neighbours=1:beta=1:curve=binary:norm=none:prior=popularity:gamma=0.5",
+                ITEMS, COUNTS);
+        assertThat(p[0]).isCloseTo(1.5f, within(1e-6f));
+        assertThat(p[1]).isCloseTo((float) (S + 1 + 0.5 * 2 / 3), within(1e-6f));
+        assertThat(TopK.select(p, 3, null)).containsExactly(1, 0, 2);
     }
 
     @Test
@@ -109,12 +126,14 @@ class HybridRecommenderTest {
         Recommender r = ModelSpec.parse("hybrid:base=ease:lambda=100:beta=0.5").create();
         assertThat(r.type()).isEqualTo("hybrid");
         assertThat(r.params()).containsEntry("base", "ease").containsEntry("lambda", 100.0)
-                .containsEntry("beta", 0.5).containsEntry("curve", "log").containsEntry("norm", "max");
+                .containsEntry("beta", 0.5).containsEntry("curve", "linear").containsEntry("norm", "max")
+                .containsEntry("prior", "rebuy").containsEntry("gamma", 1.0);
         assertThat(ModelSpec.parse("hybrid:base=als:factors=8:beta=2").baseSpec().toString())
                 .isEqualTo("als:factors=8");
         assertThatThrownBy(() -> ModelSpec.parse("hybrid:base=repeat")).hasMessageContaining("hybrid base");
         assertThatThrownBy(() -> ModelSpec.parse("hybrid:neighbours=5")).hasMessageContaining("unknown parameter");
         assertThatThrownBy(() -> ModelSpec.parse("hybrid:curve=cubic").create()).hasMessageContaining("curve");
         assertThatThrownBy(() -> ModelSpec.parse("hybrid:beta=-1").create()).hasMessageContaining("beta");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:gamma=x").create()).hasMessageContaining("gamma");
     }
 }
