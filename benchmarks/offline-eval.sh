@@ -2,9 +2,10 @@
 # Offline evaluation on UCI Online Retail (docs/benchmarks.md, "offline evaluation"):
 #  1. tune EASE lambda, item-kNN neighbours and ALS lambda/alpha on the validation split
 #     (train < 2011-10-01, validate on October 2011), selecting by NDCG@10 (all purchases);
-#  2. train on everything before 2011-11-01 and test on 2011-11-01 .. 2011-12-09 with the tuned settings,
+#  2. tune the repeat-purchase hybrid (beta, gamma; EASE lambda) on top of EASE and of the tuned ALS, same split;
+#  3. train on everything before 2011-11-01 and test on 2011-11-01 .. 2011-12-09 with the tuned settings,
 #     Spark MLlib ALS (same rank / lambda / alpha / iterations, implicitPrefs, local[2]) side by side.
-# Results: $OUT/tune-*.json, $OUT/test/results.json, $OUT/test/table.md. Takes ~15 min on 2 cores.
+# Results: $OUT/tune-*.json, $OUT/test/results.json, $OUT/test/table.md. Takes ~20 min on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-$(cd .. && pwd)/shared/datasets/online-retail/online_retail.csv.gz}
@@ -29,10 +30,17 @@ trainer tune --data "$DATA" --model "als:factors=$FACTORS:iterations=$ITERATIONS
 EASE=$(best "$OUT/tune-ease.txt")
 KNN=$(best "$OUT/tune-itemknn.txt")
 ALS=$(best "$OUT/tune-als.txt")
-echo "tuned: $EASE $KNN $ALS"
+# "hybrid:base=" + a tuned spec is the hybrid with that base and its parameters
+trainer tune --data "$DATA" --model "hybrid:base=ease:curve=linear:prior=rebuy" --grid lambda=100,250 \
+  --grid beta=3,10 --grid gamma=0.5,1,4,8 --out "$OUT/tune-hybrid-ease.json" | tee "$OUT/tune-hybrid-ease.txt"
+trainer tune --data "$DATA" --model "hybrid:base=$ALS:curve=linear:prior=rebuy" --grid beta=1,3,10 \
+  --grid gamma=0.5,1,4,8 --out "$OUT/tune-hybrid-als.json" | tee "$OUT/tune-hybrid-als.txt"
+HYBRID_EASE=$(best "$OUT/tune-hybrid-ease.txt")
+HYBRID_ALS=$(best "$OUT/tune-hybrid-als.txt")
+echo "tuned: $EASE $KNN $ALS $HYBRID_EASE $HYBRID_ALS"
 
 mvn -B -q -Pspark -pl benchmarks/spark-als -am verify -DskipTests -Dbench.skip=false \
   -Dbench.data="$DATA" -Dbench.out="$OUT/test" \
-  -Dbench.args="--models popular,repeat,$KNN,$EASE --als $ALS" \
+  -Dbench.args="--models popular,repeat,$KNN,$EASE,$HYBRID_EASE,$HYBRID_ALS --als $ALS" \
   | grep -vE 'tensorflow|oneDNN|AVX|MLIR|absl| INFO |WARN InstanceBuilder'
 echo "table: $OUT/test/table.md"

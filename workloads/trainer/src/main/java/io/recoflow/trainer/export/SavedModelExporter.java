@@ -2,6 +2,7 @@ package io.recoflow.trainer.export;
 
 import io.recoflow.common.ModelArtifact;
 import io.recoflow.common.ModelMetadata;
+import io.recoflow.trainer.model.HybridRecommender;
 import io.recoflow.trainer.model.ModelExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,33 +77,9 @@ public final class SavedModelExporter {
                     .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             Placeholder<TInt32> k = tf.withName(ModelArtifact.INPUT_K)
                     .placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-            Vars vars = new Vars(tf, s, fed);
-            int n = model.items();
-            Variable<TFloat32> popularity = vars.floats("popularity", model.popularity(), n);
-            Operand<TFloat32> all;
-            if (model instanceof ModelExport.Popular) {
-                all = tf.identity(popularity);
-            } else if (model instanceof ModelExport.Repeat) {
-                all = tf.math.add(tf.math.unsortedSegmentSum(
-                        tf.dtypes.cast(tf.onesLike(history), TFloat32.class), history, tf.constant(n)), popularity);
-            } else {
-                Operand<TFloat32> scores;
-                if (model instanceof ModelExport.ItemItem m) {
-                    Variable<TFloat32> b = vars.floats("item_weights", m.b(), n, n);
-                    var unique = tf.unique(history, tf.constant(new int[] {0}));
-                    // summed in float64 then rounded, like the Java scorer, so that summation order cannot
-                    // reorder near-ties between the two
-                    scores = tf.dtypes.cast(tf.reduceSum(tf.dtypes.cast(
-                            tf.gather(b, unique.y(), tf.constant(0)), TFloat64.class), tf.constant(0)), TFloat32.class);
-                } else if (model instanceof ModelExport.Factors f) {
-                    scores = factors(tf, vars, f, history);
-                } else {
-                    throw new IllegalArgumentException("cannot export " + model.getClass());
-                }
-                Operand<TFloat32> empty =
-                        tf.dtypes.cast(tf.math.equal(tf.size(history), tf.constant(0)), TFloat32.class);
-                all = tf.math.add(scores, tf.math.mul(empty, popularity));
-            }
+            Vars vars = new Vars(tf, s, fed, "");
+            Variable<TFloat32> popularity = vars.floats("popularity", model.popularity(), model.items());
+            Operand<TFloat32> all = scores(tf, vars, model, history, popularity);
             TopK<TFloat32, TInt32> top = tf.nn.topK(all, k, new TopK.Options[0]);
             // TF Serving's Predict API rejects a signature whose method name is not the predict method (the Java
             // builder's default is empty)
@@ -121,6 +98,71 @@ public final class SavedModelExporter {
         } finally {
             fed.forEach(Tensor::close);
         }
+    }
+
+    /** The score of every item (popularity when the history is empty). */
+    private static Operand<TFloat32> scores(Ops tf, Vars vars, ModelExport model, Operand<TInt32> history,
+            Variable<TFloat32> popularity) {
+        int n = model.items();
+        if (model instanceof ModelExport.Popular) {
+            return tf.identity(popularity);
+        }
+        if (model instanceof ModelExport.Repeat) {
+            return tf.math.add(tf.math.unsortedSegmentSum(
+                    tf.dtypes.cast(tf.onesLike(history), TFloat32.class), history, tf.constant(n)), popularity);
+        }
+        if (model instanceof ModelExport.Blend m) {
+            // the base's variables get a prefix: a reader that recognises a plain item-item graph by its
+            // "item_weights" variable (the recommendation service's Java fast path) must not take a blend for one
+            return blend(tf, vars, m, history, scores(tf, vars.prefixed("base_"), m.base(), history, popularity));
+        }
+        Operand<TFloat32> scores;
+        if (model instanceof ModelExport.ItemItem m) {
+            Variable<TFloat32> b = vars.floats("item_weights", m.b(), n, n);
+            var unique = tf.unique(history, tf.constant(new int[] {0}));
+            // summed in float64 then rounded, like the Java scorer, so that summation order cannot
+            // reorder near-ties between the two
+            scores = tf.dtypes.cast(tf.reduceSum(tf.dtypes.cast(
+                    tf.gather(b, unique.y(), tf.constant(0)), TFloat64.class), tf.constant(0)), TFloat32.class);
+        } else if (model instanceof ModelExport.Factors f) {
+            scores = factors(tf, vars, f, history);
+        } else {
+            throw new IllegalArgumentException("cannot export " + model.getClass());
+        }
+        Operand<TFloat32> empty = tf.dtypes.cast(tf.math.equal(tf.size(history), tf.constant(0)), TFloat32.class);
+        return tf.math.add(scores, tf.math.mul(empty, popularity));
+    }
+
+    /**
+     * base + (beta * scale) * (curve(count) + (gamma * mask) * prior) in float64, rounded once (HybridRecommender.score
+     * in the same order). count is how often an item occurs in the history, mask = min(count, 1); both are 0
+     * outside it, and curve(0) = 0, so other items keep their exact base score.
+     */
+    private static Operand<TFloat32> blend(Ops tf, Vars vars, ModelExport.Blend m, Operand<TInt32> history,
+            Operand<TFloat32> base) {
+        Operand<TFloat64> counts = tf.math.unsortedSegmentSum(
+                tf.dtypes.cast(tf.onesLike(history), TFloat64.class), history, tf.constant(m.items()));
+        Operand<TFloat64> curve = switch (m.curve()) {
+            case LOG -> tf.math.log1p(counts);
+            case LINEAR -> counts;
+            case BINARY -> tf.math.minimum(counts, tf.constant(1.0));
+        };
+        // history items only: mask = min(count, 1)
+        Operand<TFloat64> mask = tf.math.minimum(counts, tf.constant(1.0));
+        Variable<TFloat32> prior = vars.floats("repeat_prior", m.prior(), m.items());
+        Operand<TFloat64> rep = tf.math.add(curve, tf.math.mul(tf.math.mul(tf.constant(m.gamma()), mask),
+                tf.dtypes.cast(prior, TFloat64.class)));
+        Variable<TFloat64> beta = vars.scalar("repeat_beta", m.beta());
+        Operand<TFloat64> b = tf.dtypes.cast(base, TFloat64.class);
+        Operand<TFloat64> w = beta;
+        if (m.norm() == HybridRecommender.Norm.MAX) {
+            Operand<TFloat64> max = tf.max(tf.math.abs(b), tf.constant(0));
+            // max, or 1 when every score is 0 (exact: x + 0 = x)
+            Operand<TFloat64> scale = tf.math.add(max,
+                    tf.dtypes.cast(tf.math.equal(max, tf.constant(0.0)), TFloat64.class));
+            w = tf.math.mul(beta, scale);
+        }
+        return tf.dtypes.cast(tf.math.add(b, tf.math.mul(w, rep)), TFloat32.class);
     }
 
     /** ALS fold-in in float64: x = (YᵀY + λ'I + Yₕᵀ diag(c−1) Yₕ)⁻¹ Yₕᵀ c, scores = Y x. */
@@ -153,7 +195,11 @@ public final class SavedModelExporter {
     }
 
     /** Creates variables and assigns their values once, fed through placeholders (no large constants in the graph). */
-    private record Vars(Ops tf, Session s, List<Tensor> fed) {
+    private record Vars(Ops tf, Session s, List<Tensor> fed, String prefix) {
+        Vars prefixed(String p) {
+            return new Vars(tf, s, fed, prefix + p);
+        }
+
         Variable<TFloat32> floats(String name, float[] values, long... shape) {
             TFloat32 t = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
             return assign(name, t, TFloat32.class);
@@ -164,8 +210,13 @@ public final class SavedModelExporter {
             return assign(name, t, TFloat64.class);
         }
 
+        Variable<TFloat64> scalar(String name, double value) {
+            return assign(name, TFloat64.scalarOf(value), TFloat64.class);
+        }
+
         private <T extends TType> Variable<T> assign(String name, T value, Class<T> type) {
             fed.add(value);
+            name = prefix + name;
             Variable<T> v = tf.withName(name).variable(value.shape(), type);
             Placeholder<T> in = tf.withName(name + "_value").placeholder(type, Placeholder.shape(value.shape()));
             s.runner().feed(in, value).addTarget(tf.withName(name + "_assign").assign(v, in)).run();

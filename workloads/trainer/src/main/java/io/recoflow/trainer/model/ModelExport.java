@@ -40,4 +40,33 @@ public sealed interface ModelExport {
      */
     record Factors(int items, int factors, double[] y, double[] gram, double lambda, boolean scaleLambda, double alpha,
             float[] popularity) implements ModelExport {}
+
+    /**
+     * A collaborative base blended with the user's own purchase counts, see {@link HybridRecommender}:
+     * scores = base + beta * scale * (curve(count) + gamma * prior) on the history items, in float64, rounded once.
+     * With an empty history it is the base's popularity answer. {@code prior} has one value per item.
+     */
+    record Blend(ModelExport base, double beta, HybridRecommender.Curve curve, HybridRecommender.Norm norm,
+            double gamma, float[] prior) implements ModelExport {
+        public Blend {
+            if (base instanceof Blend || base instanceof Popular || base instanceof Repeat) {
+                throw new IllegalArgumentException("a blend needs an item-item or factor base, got "
+                        + base.getClass().getSimpleName());
+            }
+            if (prior.length != base.items()) {
+                throw new IllegalArgumentException("prior has " + prior.length + " values for " + base.items()
+                        + " items");
+            }
+        }
+
+        @Override
+        public int items() {
+            return base.items();
+        }
+
+        @Override
+        public float[] popularity() {
+            return base.popularity();
+        }
+    }
 }

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * A model type with parameters, written {@code type[:key=value[:key=value...]]}, e.g. {@code ease:lambda=400} or
- * {@code als:factors=64:lambda=5:alpha=10}. Unset parameters take the defaults below.
+ * {@code als:factors=64:lambda=5:alpha=10}. Unset parameters take the defaults below. {@code hybrid} takes its own
+ * keys plus those of its {@code base}: {@code hybrid:base=ease:lambda=100:beta=0.5}.
  */
 public record ModelSpec(String type, Map<String, String> params) {
 
@@ -16,16 +17,27 @@ public record ModelSpec(String type, Map<String, String> params) {
             "itemknn", Set.of("neighbours"),
             "ease", Set.of("lambda"),
             "als", Set.of("factors", "lambda", "alpha", "iterations", "solver", "cgSteps", "scaleLambda", "seed",
-                    "threads"));
+                    "threads"),
+            "hybrid", Set.of("base", "beta", "curve", "norm", "prior", "gamma"));
+    private static final Set<String> HYBRID_BASES = Set.of("ease", "als", "itemknn");
 
     public ModelSpec {
         if (!KNOWN.containsKey(type)) {
             throw new IllegalArgumentException("unknown model '" + type + "' (one of " + KNOWN.keySet() + ")");
         }
+        Set<String> known = KNOWN.get(type);
+        if (type.equals("hybrid")) {
+            String b = params.getOrDefault("base", "ease");
+            if (!HYBRID_BASES.contains(b)) {
+                throw new IllegalArgumentException("hybrid base must be one of " + HYBRID_BASES + ", got '" + b + "'");
+            }
+            known = new java.util.HashSet<>(known);
+            known.addAll(KNOWN.get(b));
+        }
         for (String k : params.keySet()) {
-            if (!KNOWN.get(type).contains(k)) {
+            if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown parameter '" + k + "' for " + type + " (known: "
-                        + KNOWN.get(type) + ")");
+                        + new java.util.TreeSet<>(known) + ")");
             }
         }
         params = Map.copyOf(params);
@@ -60,8 +72,33 @@ public record ModelSpec(String type, Map<String, String> params) {
                     integer("iterations", 15), AlsRecommender.Solver.valueOf(text("solver", "cg").toUpperCase()),
                     integer("cgSteps", 3), Boolean.parseBoolean(text("scaleLambda", "false")),
                     (long) number("seed", 42), integer("threads", Runtime.getRuntime().availableProcessors()));
+            // defaults: the region that won on Online Retail's validation month (docs/benchmarks.md)
+            case "hybrid" -> new HybridRecommender(baseSpec().create(), number("beta", 3),
+                    choice("curve", HybridRecommender.Curve.LINEAR), choice("norm", HybridRecommender.Norm.MAX),
+                    choice("prior", HybridRecommender.Prior.REBUY), number("gamma", 1));
             default -> throw new IllegalStateException(type);
         };
+    }
+
+    /** The base model of a hybrid: its type and the parameters that are not the hybrid's own. */
+    public ModelSpec baseSpec() {
+        Map<String, String> p = new LinkedHashMap<>(params);
+        KNOWN.get("hybrid").forEach(p::remove);
+        return new ModelSpec(text("base", "ease"), p);
+    }
+
+    private <E extends Enum<E>> E choice(String key, E dflt) {
+        String v = params.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        for (E e : dflt.getDeclaringClass().getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(type + ": " + key + " must be one of "
+                + java.util.Arrays.toString(dflt.getDeclaringClass().getEnumConstants()).toLowerCase() + ", got " + v);
     }
 
     public int integer(String key, int dflt) {

@@ -43,7 +43,10 @@ class SavedModelParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ease:lambda=200", "itemknn:neighbours=50", "als:factors=16:iterations=4:alpha=5",
-            "als:factors=8:iterations=2:scaleLambda=true:lambda=0.1", "popular", "repeat"})
+            "als:factors=8:iterations=2:scaleLambda=true:lambda=0.1", "popular", "repeat",
+            "hybrid:base=ease:lambda=200:beta=0.3:curve=log:prior=popularity:gamma=0.5",
+            "hybrid:base=als:factors=16:iterations=4:beta=2:norm=none:gamma=4",
+            "hybrid:base=itemknn:neighbours=50:beta=0.05:curve=binary:gamma=0"})
     void savedModelReturnsTheJavaTop10(String spec) throws IOException {
         Recommender model = ModelSpec.parse(spec).create();
         SparseMatrix m = train.matrix();
@@ -67,6 +70,11 @@ class SavedModelParityTest {
             assertThat(sig.getMethodName()).isEqualTo("tensorflow/serving/predict");
             assertThat(sig.getInputsMap()).containsOnlyKeys("history", "k");
             assertThat(sig.getOutputsMap()).containsOnlyKeys("indices", "scores");
+            if (model.type().equals("hybrid")) {
+                // the recommendation service's Java fast path keys on "item_weights": a blend must not match it
+                assertThat(b.graph().operation("item_weights")).isNull();
+                assertThat(b.graph().operation("repeat_beta")).isNotNull();
+            }
         }
         float[] scores = new float[model.items()];
         try (SavedModelScorer tf = SavedModelScorer.load(version)) {

@@ -1,0 +1,139 @@
+package io.recoflow.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.recoflow.trainer.data.SparseMatrix;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HybridRecommenderTest {
+    /** User 0 of {@link EaseRecommenderTest#tiny()}: item 0 bought once, item 1 twice. */
+    static final int[] ITEMS = {0, 1};
+    static final float[] COUNTS = {1, 2};
+    /**
+     * Item-kNN with one neighbour on the tiny matrix (see EaseRecommenderTest): row 0 keeps item 1 (cos 1/√6, tie
+     * with item 2 goes to the lower index), rows 1 and 2 keep each other (cos 1/2). User 0's base scores are
+     * row 0 + row 1 = [0, 1/√6, 1/2].
+     */
+    static final double S = 1 / Math.sqrt(6);
+
+    static float[] score(String spec, int[] items, float[] counts) {
+        Recommender r = ModelSpec.parse(spec).create();
+        r.fit(EaseRecommenderTest.tiny());
+        float[] out = new float[3];
+        r.score(items, counts, out);
+        return out;
+    }
+
+    @Test
+    void logCurveOnMaxNormalisedBase() {
+        // scale = max base score = 1/2, so the history items get 0.5 · 0.5 · log(1 + count)
+        float[] s = score("hybrid:base=itemknn:neighbours=1:beta=0.5:curve=log:norm=max:gamma=0", ITEMS, COUNTS);
+        assertThat(s[0]).isCloseTo((float) (0.25 * Math.log(2)), within(1e-6f));
+        assertThat(s[1]).isCloseTo((float) (S + 0.25 * Math.log(3)), within(1e-6f));
+        assertThat(s[2]).isEqualTo(0.5f);
+        assertThat(TopK.select(s, 3, null)).containsExactly(1, 2, 0);
+    }
+
+    @Test
+    void linearAndBinaryCurvesOnTheRawBase() {
+        float[] lin = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=0", ITEMS, COUNTS);
+        assertThat(lin[0]).isCloseTo(2f, within(1e-6f));
+        assertThat(lin[1]).isCloseTo((float) (4 + S), within(1e-6f));
+        assertThat(lin[2]).isCloseTo(0.5f, within(1e-6f));
+        assertThat(TopK.select(lin, 3, null)).containsExactly(1, 0, 2);
+
+        float[] bin = score("hybrid:base=itemknn:neighbours=1:beta=1:curve=binary:norm=none:gamma=0", ITEMS, COUNTS);
+        assertThat(bin[0]).isCloseTo(1f, within(1e-6f));
+        assertThat(bin[1]).isCloseTo((float) (1 + S), within(1e-6f));
+        assertThat(bin[2]).isCloseTo(0.5f, within(1e-6f));
+    }
+
+    @Test
+    void priorBreaksTiesAmongTheUsersOwnItems() {
+        // rebuy prior = rebuyers / (buyers + 1): item 0 bought by 3 users, once more than once (user 2) -> 1/4;
+        // item 1 by 2 users, user 0 twice -> 1/3; item 2 by 2 users, never twice -> 0
+        float[] s = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:prior=rebuy:gamma=4",
+                ITEMS, COUNTS);
+        assertThat(s[0]).isCloseTo(2f * (1 + 4 * 0.25f), within(1e-6f));
+        assertThat(s[1]).isCloseTo((float) (S + 2 * (2 + 4.0 / 3)), within(1e-5f));
+        assertThat(s[2]).isEqualTo(0.5f);
+        // popularity prior: item 0 has 1, item 1 has 2/3
+        float[] p = score("hybrid:base=itemknn:neighbours=1:beta=1:curve=binary:norm=none:prior=popularity:gamma=0.5",
+                ITEMS, COUNTS);
+        assertThat(p[0]).isCloseTo(1.5f, within(1e-6f));
+        assertThat(p[1]).isCloseTo((float) (S + 1 + 0.5 * 2 / 3), within(1e-6f));
+        assertThat(TopK.select(p, 3, null)).containsExactly(1, 0, 2);
+    }
+
+    @Test
+    void betaZeroIsTheBaseAndEmptyHistoryIsPopularity() {
+        float[] base = score("itemknn:neighbours=1", ITEMS, COUNTS);
+        assertThat(score("hybrid:base=itemknn:neighbours=1:beta=0:norm=none", ITEMS, COUNTS)).containsExactly(base);
+        assertThat(score("hybrid:base=itemknn:neighbours=1:beta=0", ITEMS, COUNTS)).containsExactly(base);
+        // popularity: item 0 bought by 3 users, items 1 and 2 by 2
+        assertThat(score("hybrid:base=itemknn:neighbours=1:beta=3", new int[0], new float[0]))
+                .containsExactly(1f, 2f / 3, 2f / 3);
+    }
+
+    @Test
+    void newItemsKeepTheExactBaseScores() {
+        Random rnd = new Random(7);
+        List<int[]> pairs = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            for (int i = 0; i < 15; i++) {
+                if (rnd.nextInt(4) == 0) {
+                    pairs.add(new int[] {u, i, 1 + rnd.nextInt(3)});
+                }
+            }
+        }
+        int[] r = pairs.stream().mapToInt(p -> p[0]).toArray();
+        int[] c = pairs.stream().mapToInt(p -> p[1]).toArray();
+        float[] v = new float[pairs.size()];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = pairs.get(k)[2];
+        }
+        SparseMatrix m = SparseMatrix.of(40, 15, r, c, v);
+        Recommender ease = ModelSpec.parse("ease:lambda=5").create();
+        Recommender hybrid = ModelSpec.parse("hybrid:base=ease:lambda=5:beta=0.7").create();
+        ease.fit(m);
+        hybrid.fit(m);
+        float[] a = new float[15];
+        float[] b = new float[15];
+        for (int u = 0; u < 40; u++) {
+            BitSet own = new BitSet();
+            for (int i : m.rowIndices(u)) {
+                own.set(i);
+            }
+            ease.score(m.rowIndices(u), m.rowValues(u), a);
+            hybrid.score(m.rowIndices(u), m.rowValues(u), b);
+            for (int i = 0; i < 15; i++) {
+                if (!own.get(i)) {
+                    assertThat(b[i]).as("user %d item %d", u, i).isEqualTo(a[i]);
+                }
+            }
+            assertThat(TopK.select(b, 5, own)).as("user %d", u).containsExactly(TopK.select(a, 5, own));
+        }
+    }
+
+    @Test
+    void specNamesTheBaseAndItsParameters() {
+        Recommender r = ModelSpec.parse("hybrid:base=ease:lambda=100:beta=0.5").create();
+        assertThat(r.type()).isEqualTo("hybrid");
+        assertThat(r.params()).containsEntry("base", "ease").containsEntry("lambda", 100.0)
+                .containsEntry("beta", 0.5).containsEntry("curve", "linear").containsEntry("norm", "max")
+                .containsEntry("prior", "rebuy").containsEntry("gamma", 1.0);
+        assertThat(ModelSpec.parse("hybrid:base=als:factors=8:beta=2").baseSpec().toString())
+                .isEqualTo("als:factors=8");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:base=repeat")).hasMessageContaining("hybrid base");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:neighbours=5")).hasMessageContaining("unknown parameter");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:curve=cubic").create()).hasMessageContaining("curve");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:beta=-1").create()).hasMessageContaining("beta");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:gamma=x").create()).hasMessageContaining("gamma");
+    }
+}
