@@ -15,6 +15,14 @@ public final class RedisKeys {
         return "rf:user:" + userId + ":purchased";
     }
 
+    /**
+     * HASH itemId -> how many purchase events of it the user made; TTL {@link #USER_TTL_SECONDS}. The "count" a
+     * model's {@code history} input carries (an item repeated that many times), as in training.
+     */
+    public static String purchaseCounts(String userId) {
+        return "rf:user:" + userId + ":purchase_counts";
+    }
+
     /** ZSET member=itemId score=weighted event count in one clock hour (epoch hour); TTL {@link #POPULARITY_BUCKET_TTL_SECONDS}. */
     public static String popularityBucket(long epochHour) {
         return "rf:pop:h:" + epochHour;

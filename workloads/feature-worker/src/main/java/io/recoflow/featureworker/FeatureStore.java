@@ -100,7 +100,8 @@ class FeatureStore implements DisposableBean {
                 RedisKeys.recentItems(e.userId()),
                 RedisKeys.purchased(e.userId()),
                 RedisKeys.popularityBucket(hour),
-                RedisKeys.FRESHNESS);
+                RedisKeys.FRESHNESS,
+                RedisKeys.purchaseCounts(e.userId()));
     }
 
     private List<String> args(Event e, long now) {

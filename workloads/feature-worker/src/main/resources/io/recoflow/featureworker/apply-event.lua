@@ -1,7 +1,8 @@
 -- Applies one event to the online features, exactly once per eventId.
 -- The dedup check and every write run in this one script, so Redis applies all of it or none of it
 -- (a redelivery after a crash finds either no marker and no writes, or both).
--- KEYS: 1 seen marker, 2 user's recent ZSET, 3 user's purchased SET, 4 popularity bucket ZSET, 5 freshness HASH
+-- KEYS: 1 seen marker, 2 user's recent ZSET, 3 user's purchased SET, 4 popularity bucket ZSET, 5 freshness HASH,
+--       6 user's purchase-count HASH
 -- ARGV: 1 itemId, 2 event epoch ms, 3 engagement 0/1, 4 purchase 0/1, 5 popularity weight,
 --       6 bucket EXPIREAT seconds (0 = no popularity), 7 recent cap, 8 user TTL s, 9 dedup TTL s,
 --       10 co-visitation window, 11 co-visitation cap, 12 co-visitation key prefix, 13 now epoch ms
@@ -43,6 +44,8 @@ end
 if ARGV[4] == '1' then
   redis.call('SADD', KEYS[3], item)
   redis.call('EXPIRE', KEYS[3], ARGV[8])
+  redis.call('HINCRBY', KEYS[6], item, 1)
+  redis.call('EXPIRE', KEYS[6], ARGV[8])
 end
 
 if ARGV[6] ~= '0' then

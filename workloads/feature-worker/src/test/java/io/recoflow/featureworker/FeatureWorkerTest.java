@@ -145,6 +145,8 @@ class FeatureWorkerTest {
                 RedisKeys.USER_TTL_SECONDS);
 
         assertThat(redis.smembers(RedisKeys.purchased(u))).containsExactly(c);
+        assertThat(redis.hgetAll(RedisKeys.purchaseCounts(u))).isEqualTo(Map.of(c, "1"));
+        assertThat(redis.ttl(RedisKeys.purchaseCounts(u))).isPositive();
         assertThat(redis.ttl(RedisKeys.purchased(u))).isPositive();
 
         String bucket = RedisKeys.popularityBucket(hour.toEpochMilli() / 3_600_000L);
@@ -219,6 +221,12 @@ class FeatureWorkerTest {
         String bucket = RedisKeys.popularityBucket(purchase.timestamp().toEpochMilli() / 3_600_000L);
         assertThat(redis.zscore(bucket, p)).isEqualTo(5.0);
         assertThat(redis.zscore(RedisKeys.recentItems(u), p)).isEqualTo(purchase.timestamp().toEpochMilli());
+        assertThat(redis.hget(RedisKeys.purchaseCounts(u), p)).isEqualTo("1"); // counted once, not three times
+        // a second, distinct purchase of the same item counts
+        Event again = event(EventType.PURCHASE, u, p, Instant.now().minusSeconds(5));
+        send(again);
+        awaitApplied(again);
+        assertThat(redis.hget(RedisKeys.purchaseCounts(u), p)).isEqualTo("2");
         assertThat(meter("recoflow.worker.events", "outcome", "duplicate")).isGreaterThanOrEqualTo(2);
     }
 

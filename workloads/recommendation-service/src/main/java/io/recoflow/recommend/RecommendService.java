@@ -137,25 +137,37 @@ public class RecommendService {
                 .register(meters));
     }
 
-    /** Known items of the history, newest first, purchases that fell out of the recent window appended. */
-    private static int[] history(LoadedModel m, UserFeatures f) {
-        int[] out = new int[f.recent().size() + f.purchased().size()];
+    /** An item bought more often than this counts this often: enough to rank it, bounded request size. */
+    static final int MAX_COUNT = 20;
+
+    /**
+     * Known items of the history, newest first, purchases that fell out of the recent window appended; each item
+     * repeated as often as the user bought it (capped at {@link #MAX_COUNT}), the count convention of the trainer's
+     * SavedModels (repeat, ALS confidence, hybrid). Item-item models use the distinct items.
+     */
+    static int[] history(LoadedModel m, UserFeatures f) {
+        int[] out = new int[16];
         int n = 0;
-        for (String item : f.recent()) {
+        List<String> items = new ArrayList<>(f.recent());
+        for (String item : f.purchased()) {
+            if (!f.recent().contains(item)) {
+                items.add(item);
+            }
+        }
+        for (String item : items) {
             int i = m.indexOf(item);
-            if (i >= 0) {
+            if (i < 0) {
+                continue;
+            }
+            int c = Math.min(f.count(item), MAX_COUNT);
+            if (n + c > out.length) {
+                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + c));
+            }
+            for (int r = 0; r < c; r++) {
                 out[n++] = i;
             }
         }
-        for (String item : f.purchased()) {
-            if (!f.recent().contains(item)) {
-                int i = m.indexOf(item);
-                if (i >= 0) {
-                    out[n++] = i;
-                }
-            }
-        }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return java.util.Arrays.copyOf(out, n);
     }
 
     private Recommendation fallback(String userId, int k, Assignment a, Set<String> exclude, Fallback why) {

@@ -47,8 +47,11 @@ public class FeatureStore implements AutoCloseable {
             Pipeline p = jedis.pipelined();
             Response<List<String>> recent = p.zrevrange(RedisKeys.recentItems(userId), 0, RedisKeys.RECENT_ITEMS_CAP - 1);
             Response<Set<String>> purchased = p.smembers(RedisKeys.purchased(userId));
+            Response<Map<String, String>> counts = p.hgetAll(RedisKeys.purchaseCounts(userId));
             p.sync();
-            return new UserFeatures(recent.get(), purchased.get());
+            Map<String, Integer> c = new HashMap<>();
+            counts.get().forEach((item, n) -> c.put(item, parseCount(n)));
+            return new UserFeatures(recent.get(), purchased.get(), c);
         });
     }
 
@@ -72,6 +75,14 @@ public class FeatureStore implements AutoCloseable {
         List<String> top = new ArrayList<>(sum.keySet());
         top.sort(Comparator.comparingDouble((String i) -> -sum.get(i)).thenComparing(Comparator.naturalOrder()));
         return top.size() > size ? List.copyOf(top.subList(0, size)) : List.copyOf(top);
+    }
+
+    private static int parseCount(String n) {
+        try {
+            return Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     public boolean ping() {
