@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public final class EventValidator {
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_LABEL_LENGTH = 64;
+    public static final int MAX_ITEMS = 100;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]+");
     private static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
@@ -31,6 +32,20 @@ public final class EventValidator {
             errors.add("timestamp is required (ISO-8601)");
         } else if (e.timestamp().isAfter(now.plus(MAX_CLOCK_SKEW))) {
             errors.add("timestamp is more than 1h in the future");
+        }
+        if (e.items() != null) {
+            if (e.type() != EventType.REC_IMPRESSION) {
+                errors.add("items is only allowed on rec_impression");
+            } else if (e.items().isEmpty() || e.items().size() > MAX_ITEMS) {
+                errors.add("items must hold 1.." + MAX_ITEMS + " item ids");
+            } else {
+                for (int i = 0; i < e.items().size(); i++) {
+                    checkId("items[" + i + "]", e.items().get(i), MAX_ID_LENGTH, errors);
+                }
+                if (e.itemId() != null && !e.itemId().equals(e.items().get(0))) {
+                    errors.add("itemId must be the first entry of items");
+                }
+            }
         }
         checkLabel("experiment", e.experiment(), errors);
         checkLabel("variant", e.variant(), errors);

@@ -44,6 +44,26 @@ class EventContractTest {
     }
 
     @Test
+    void anImpressionCarriesTheWholeShownListAndOnlyAnImpressionMay() throws Exception {
+        Event shown = new Event("e-2", EventType.REC_IMPRESSION, "17850", "85123A", now, "exp1", "B", "7",
+                List.of("85123A", "22423", "47566"));
+        String text = json.writeValueAsString(shown);
+        assertThat(text).contains("\"items\":[\"85123A\",\"22423\",\"47566\"]");
+        assertThat(json.readValue(text, Event.class)).isEqualTo(shown);
+        assertThat(EventValidator.validate(shown, now)).isEmpty();
+        assertThat(shown.shownItems()).containsExactly("85123A", "22423", "47566");
+        assertThat(new Event("e", EventType.VIEW, "u", "A", now, null, null, null).shownItems()).containsExactly("A");
+
+        assertThat(EventValidator.validate(new Event("e", EventType.VIEW, "u", "A", now, null, null, null,
+                List.of("A")), now)).containsExactly("items is only allowed on rec_impression");
+        assertThat(EventValidator.validate(new Event("e", EventType.REC_IMPRESSION, "u", "B", now, null, null, null,
+                List.of("A", "bad item")), now)).containsExactlyInAnyOrder(
+                "items[1] has characters outside [A-Za-z0-9._:@/-]", "itemId must be the first entry of items");
+        assertThat(EventValidator.validate(new Event("e", EventType.REC_IMPRESSION, "u", "A", now, null, null, null,
+                java.util.Collections.nCopies(101, "A")), now)).containsExactly("items must hold 1..100 item ids");
+    }
+
+    @Test
     void metadataRoundTrips(@TempDir Path dir) throws Exception {
         ModelMetadata m = new ModelMetadata("ease", 3, Map.of("lambda", 250.0), "abc", List.of("A", "B"), false,
                 Map.of("ndcg@10", 0.1), now);

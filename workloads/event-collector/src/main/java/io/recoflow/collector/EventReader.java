@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 final class EventReader {
     private static final ObjectMapper MAPPER = Json.mapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Set<String> FIELDS =
-            Set.of("eventId", "type", "userId", "itemId", "timestamp", "experiment", "variant", "modelVersion");
+            Set.of("eventId", "type", "userId", "itemId", "timestamp", "experiment", "variant", "modelVersion", "items");
     private static final String TYPES =
             Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.joining(", "));
     private static final int ECHO_MAX = 64;
@@ -117,7 +117,8 @@ final class EventReader {
         String experiment = label(node, "experiment", prefix, own);
         String variant = label(node, "variant", prefix, own);
         String modelVersion = label(node, "modelVersion", prefix, own);
-        Event event = new Event(eventId, type, userId, itemId, timestamp, experiment, variant, modelVersion);
+        List<String> items = items(node, prefix, own);
+        Event event = new Event(eventId, type, userId, itemId, timestamp, experiment, variant, modelVersion, items);
         // A field that failed to parse already has its reason; the validator would only add "is required".
         Set<String> reported = own.stream().map(r -> r.substring(prefix.length()).split(" ", 2)[0])
                 .collect(Collectors.toSet());
@@ -128,6 +129,27 @@ final class EventReader {
         }
         errors.addAll(own);
         return event;
+    }
+
+    /** {@code items}: an array of ids (strings or integers); the validator checks count, ids and the type. */
+    private static List<String> items(JsonNode node, String prefix, List<String> errors) {
+        JsonNode v = node.get("items");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            errors.add(prefix + "items must be an array of item ids");
+            return null;
+        }
+        List<String> out = new ArrayList<>(v.size());
+        for (JsonNode i : v) {
+            if (!(i.isTextual() || i.isIntegralNumber())) {
+                errors.add(prefix + "items must be an array of item ids");
+                return null;
+            }
+            out.add(i.asText());
+        }
+        return out;
     }
 
     /** Ids may arrive as JSON numbers (Online Retail customer ids are numeric). */

@@ -17,6 +17,7 @@ import io.recoflow.common.Topics;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,6 +118,25 @@ class EventCollectorTest {
         Map<String, ConsumerRecord<String, String>> seen = awaitOnTopic(Set.copyOf(ids));
         assertThat(seen.get(ids.get(1)).key()).isEqualTo("u-b2");
         assertThat(seen.get(ids.get(3)).key()).isEqualTo("u-b3");
+    }
+
+    @Test
+    void acceptsAListImpressionAndRejectsItemsOnOtherTypes() {
+        String id = newId();
+        String shown = "{\"eventId\":\"" + id + "\",\"type\":\"rec_impression\",\"userId\":\"17850\","
+                + "\"itemId\":\"85123A\",\"items\":[\"85123A\",\"22423\",47566],\"modelVersion\":\"7\","
+                + "\"timestamp\":\"" + Instant.now() + "\"}";
+        assertThat(post(url + "/v1/events", shown).statusCode()).isEqualTo(202);
+        Event e = read(awaitOnTopic(Set.of(id)).get(id).value());
+        assertThat(e.items()).containsExactly("85123A", "22423", "47566");
+
+        String view = "{\"eventId\":\"" + newId() + "\",\"type\":\"view\",\"userId\":\"u\",\"itemId\":\"A\","
+                + "\"items\":[\"A\"],\"timestamp\":\"" + Instant.now() + "\"}";
+        assertThat(errors(json(post(url + "/v1/events", view).body())))
+                .containsExactly("items is only allowed on rec_impression");
+        String notArray = view.replace("\"items\":[\"A\"]", "\"items\":\"A\"");
+        assertThat(errors(json(post(url + "/v1/events", notArray).body())))
+                .containsExactly("items must be an array of item ids");
     }
 
     @Test

@@ -57,13 +57,29 @@ class EventsListener {
         metrics.lag(consumer, partitions);
     }
 
+    /**
+     * A list-level impression ({@link Event#items()}) as one event per shown item, each with its own derived,
+     * stable event id ({@code eventId#rank}), so dedup and the script stay per item.
+     */
+    static List<Event> perItem(Event e) {
+        if (e.items() == null || e.items().size() <= 1) {
+            return List.of(e);
+        }
+        List<Event> out = new ArrayList<>(e.items().size());
+        for (int i = 0; i < e.items().size(); i++) {
+            out.add(new Event(e.eventId() + "#" + i, e.type(), e.userId(), e.items().get(i), e.timestamp(),
+                    e.experiment(), e.variant(), e.modelVersion()));
+        }
+        return out;
+    }
+
     private void write(List<Event> decoded, ConsumerRecord<String, byte[]> first) {
         // Events that change no feature (rec_impression with the default weight 0) cost no Redis call at all:
         // they are the bulk of the topic under load, and skipping them is idempotent by definition.
         List<Event> events = new ArrayList<>(decoded.size());
         for (Event e : decoded) {
             if (store.changesFeatures(e)) {
-                events.add(e);
+                events.addAll(perItem(e));
             } else {
                 metrics.skipped(e);
             }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Fire-and-forget {@code rec_impression} events, one per shown item, to {@link Topics#EVENTS}. The request thread
+ * Fire-and-forget {@code rec_impression} events, one per response listing every shown item in rank order
+ * ({@link Event#items()}), to {@link Topics#EVENTS}. The counters count shown items. The request thread
  * only offers to a bounded queue; one sender thread talks to Kafka (whose send can block on metadata while the
  * broker is down). A full queue or a failed send counts as dropped: impressions are analytics, not state.
  */
@@ -114,28 +115,30 @@ public class ImpressionPublisher {
     }
 
     private void send(Recommendation r, Instant now) {
-        for (Recommendation.Item item : r.items()) {
-            Event e = new Event(new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString(),
-                    EventType.REC_IMPRESSION, r.userId(), item.itemId(), now, r.experiment(), r.variant(), r.modelVersion());
-            byte[] value;
-            try {
-                value = JSON.writeValueAsBytes(e);
-            } catch (Exception ex) {
-                dropped.increment();
-                continue;
-            }
-            try {
-                producer.send(new ProducerRecord<>(Topics.EVENTS, r.userId(), value), (md, ex) -> {
-                    if (ex == null) {
-                        sent.increment();
-                    } else {
-                        dropped.increment();
-                    }
-                });
-            } catch (RuntimeException ex) {
-                // broker unreachable for max.block.ms: count and move on, the queue keeps absorbing requests
-                dropped.increment();
-            }
+        List<String> shown = new ArrayList<>(r.items().size());
+        r.items().forEach(i -> shown.add(i.itemId()));
+        Event e = new Event(new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString(),
+                EventType.REC_IMPRESSION, r.userId(), shown.get(0), now, r.experiment(), r.variant(), r.modelVersion(),
+                shown);
+        int n = shown.size();
+        byte[] value;
+        try {
+            value = JSON.writeValueAsBytes(e);
+        } catch (Exception ex) {
+            dropped.increment(n);
+            return;
+        }
+        try {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, r.userId(), value), (md, ex) -> {
+                if (ex == null) {
+                    sent.increment(n);
+                } else {
+                    dropped.increment(n);
+                }
+            });
+        } catch (RuntimeException ex) {
+            // broker unreachable for max.block.ms: count and move on, the queue keeps absorbing requests
+            dropped.increment(n);
         }
     }
 
