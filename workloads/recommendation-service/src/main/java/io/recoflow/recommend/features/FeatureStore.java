@@ -26,6 +26,8 @@ public class FeatureStore implements AutoCloseable {
     private final long retryAfterFailureNanos;
     private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long skipUntilNanos;
+    private volatile long firstFailureNanos;
+    private final long failureSpanNanos;
 
     public FeatureStore(RecommendProperties props) {
         RecommendProperties.Redis r = props.getRedis();
@@ -39,6 +41,7 @@ public class FeatureStore implements AutoCloseable {
         this.pool = new JedisPool(cfg, r.getHost(), r.getPort(), timeoutMs, timeoutMs, r.getPassword(), 0,
                 "recoflow-recommend");
         this.retryAfterFailureNanos = r.getRetryAfterFailure().toNanos();
+        this.failureSpanNanos = r.getTimeout().toNanos();
     }
 
     /** Recent items and purchases in one round trip (a pipeline). */
@@ -102,8 +105,15 @@ public class FeatureStore implements AutoCloseable {
             failures.set(0);
             return out;
         } catch (RuntimeException e) {
-            // one slow call under load should not send everyone to the fallback; a run of failures (Redis down) should
-            if (failures.incrementAndGet() >= FAILURES_TO_SKIP) {
+            // One slow call, or one pause that times out every call in flight at once (a GC pause, a CPU stall), should
+            // not send everyone to the fallback; a run of failures spread over more than one timeout (Redis down)
+            // should.
+            long now = System.nanoTime();
+            int run = failures.incrementAndGet();
+            if (run == 1) {
+                firstFailureNanos = now;
+            }
+            if (run >= FAILURES_TO_SKIP && now - firstFailureNanos >= failureSpanNanos) {
                 if (System.nanoTime() >= skipUntilNanos) {
                     // at most one line per skip window
                     log.warn("redis failed {} times in a row, skipping it for {} ms: {}", failures.get(),
