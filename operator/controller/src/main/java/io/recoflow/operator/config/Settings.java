@@ -53,4 +53,8 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
     public Settings withMaxRequeue(Duration d) {
         return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl);
     }
+
+    public Settings withPrometheusUrl(URI url) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url);
+    }
 }
