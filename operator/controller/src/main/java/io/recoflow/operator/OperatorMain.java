@@ -53,7 +53,15 @@ public final class OperatorMain {
     }
 
     private static void run(List<String> a) throws Exception {
-        Settings settings = Settings.fromEnv(System.getenv());
+        Settings settings;
+        try {
+            settings = Settings.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            // a misconfigured Deployment: one clear line in the pod log, not a stack trace
+            System.err.println("recoflow-operator: bad setting: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (a.contains("--leader-election")) {
             settings = settings.withLeaderElection(true);
         }

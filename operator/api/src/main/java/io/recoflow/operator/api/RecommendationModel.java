@@ -21,6 +21,7 @@ import io.recoflow.operator.api.status.RecommendationModelStatus;
 @AdditionalPrinterColumn(name = "Serving", jsonPath = ".status.servingVersion", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Candidate", jsonPath = ".status.candidateVersion", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Weight", jsonPath = ".status.canaryWeight", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Analysis", jsonPath = ".status.analysis.result", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)

@@ -1,5 +1,6 @@
 package io.recoflow.operator.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,8 +11,10 @@ import java.util.Map;
  * @param leaderElection run with a Lease so only one replica reconciles
  * @param leaseNamespace namespace of the Lease (null: the operator's own namespace, as the client sees it)
  * @param metricsPort port of /metrics and /healthz (0: pick a free one, -1: off)
+ * @param prometheusUrl base URL of the Prometheus that canary analysis queries (null: analysis off)
  */
-public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort) {
+public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
+        URI prometheusUrl) {
 
     public static final String LEASE = "recoflow-operator-lease";
 
@@ -20,22 +23,38 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECOFLOW_MAX_REQUEUE_SECONDS", "30"))),
                 Boolean.parseBoolean(env.getOrDefault("RECOFLOW_LEADER_ELECTION", "false")),
                 env.get("RECOFLOW_LEASE_NAMESPACE"),
-                Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")));
+                Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")),
+                prometheus(env.get("RECOFLOW_PROMETHEUS_URL")));
+    }
+
+    private static URI prometheus(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        URI uri = URI.create(url.trim());
+        if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+            throw new IllegalArgumentException("RECOFLOW_PROMETHEUS_URL must be an http(s) URL, got: " + url);
+        }
+        return uri;
     }
 
     public static Settings forTests() {
-        return new Settings(Duration.ofMillis(200), false, null, -1);
+        return new Settings(Duration.ofMillis(200), false, null, -1, null);
     }
 
     public Settings withLeaderElection(boolean on) {
-        return new Settings(maxRequeue, on, leaseNamespace, metricsPort);
+        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl);
     }
 
     public Settings withMetricsPort(int port) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, port);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl);
     }
 
     public Settings withMaxRequeue(Duration d) {
-        return new Settings(d, leaderElection, leaseNamespace, metricsPort);
+        return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl);
+    }
+
+    public Settings withPrometheusUrl(URI url) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url);
     }
 }

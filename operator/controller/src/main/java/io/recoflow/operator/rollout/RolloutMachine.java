@@ -1,11 +1,13 @@
 package io.recoflow.operator.rollout;
 
+import io.recoflow.operator.analysis.AnalysisResult;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * The rollout state machine: a pure function from (state, policy, target, observed health, now) to the next state.
@@ -14,27 +16,41 @@ import java.util.List;
  *
  * <pre>
  * Pending --target--> Deploying --available--> Serving --new target--> RollingOut --last step paused--> Serving
- *                                                 ^                         |  deadline passed
+ *                                                 ^                         |  deadline passed, or analysis Fail
  *                                                 +------ RolledBack <------+  (serving version kept)
  * </pre>
+ *
+ * A canary step ends when its pause has passed <em>and</em> the analysis of the candidate says Pass (or Off). Fail
+ * rolls back at once; Inconclusive (no data yet) waits, re-checking every {@link #ANALYSIS_RETRY}, for at most the
+ * progress deadline counted from the end of the pause.
  */
 public final class RolloutMachine {
+    public static final Duration ANALYSIS_RETRY = Duration.ofSeconds(10);
+
     private RolloutMachine() {}
+
+    /** Without analysis: canary steps advance on availability and pause time alone. */
+    public static Decision decide(RolloutState s, RolloutPolicy policy, Target target, Health active, Health idle,
+            Instant now) {
+        return decide(s, policy, target, active, idle, now, v -> new AnalysisResult.Off("analysis off"));
+    }
 
     /**
      * @param active health of the active slot against the current plan
      * @param idle health of the idle slot (only looked at during blue-green)
+     * @param analysis judges a candidate version; called only when a canary step's pause has ended
      */
     public static Decision decide(RolloutState s, RolloutPolicy policy, Target target, Health active, Health idle,
-            Instant now) {
+            Instant now, LongFunction<AnalysisResult> analysis) {
         List<Transition> out = new ArrayList<>();
+        Decision.Analyzed[] analyzed = new Decision.Analyzed[1];
         Step step = switch (s.phase()) {
             case Pending -> pending(s, policy, target, now, out);
             case Deploying -> deploying(s, policy, target, active, now, out);
             case Serving, RolledBack -> steady(s, policy, target, now, out);
-            case RollingOut -> rollingOut(s, policy, target, active, idle, now, out);
+            case RollingOut -> rollingOut(s, policy, target, active, idle, now, out, analysis, analyzed);
         };
-        return new Decision(step.state, List.copyOf(out), step.requeue);
+        return new Decision(step.state, List.copyOf(out), step.requeue, analyzed[0]);
     }
 
     private record Step(RolloutState state, Duration requeue) {}
@@ -97,7 +113,7 @@ public final class RolloutMachine {
     }
 
     private static Step rollingOut(RolloutState s, RolloutPolicy p, Target t, Health active, Health idle,
-            Instant now, List<Transition> out) {
+            Instant now, List<Transition> out, LongFunction<AnalysisResult> analysis, Decision.Analyzed[] analyzed) {
         if (t == null || t.version() != s.candidate()) {
             out.add(Transition.normal("RolloutAborted", "Version " + s.candidate()
                     + " is no longer the production target; keeping version " + s.serving()));
@@ -108,10 +124,11 @@ public final class RolloutMachine {
         }
         return p.strategy() == Strategy.BLUE_GREEN
                 ? blueGreen(s, p, idle, now, out)
-                : canary(s, p, active, now, out);
+                : canary(s, p, active, now, out, analysis, analyzed);
     }
 
-    private static Step canary(RolloutState s, RolloutPolicy p, Health active, Instant now, List<Transition> out) {
+    private static Step canary(RolloutState s, RolloutPolicy p, Health active, Instant now, List<Transition> out,
+            LongFunction<AnalysisResult> analysis, Decision.Analyzed[] analyzed) {
         int index = s.step() == null ? 0 : Math.min(s.step(), p.steps().size() - 1);
         RolloutState cur = s;
         if (cur.stepReadyAt() == null) {
@@ -127,6 +144,25 @@ public final class RolloutMachine {
         Instant pauseEnd = cur.stepReadyAt().plus(p.steps().get(index).pause());
         if (now.isBefore(pauseEnd)) {
             return new Step(cur, Duration.between(now, pauseEnd));
+        }
+        AnalysisResult result = analysis.apply(cur.candidate());
+        analyzed[0] = new Decision.Analyzed(cur.candidate(), index, result);
+        if (result instanceof AnalysisResult.Fail) {
+            out.add(Transition.warning("AnalysisFailed", "Canary step " + (index + 1) + " of version "
+                    + cur.candidate() + " broke the SLO (" + result.message() + "); restored version "
+                    + cur.serving()));
+            return new Step(rolledBack(cur), null);
+        }
+        if (result instanceof AnalysisResult.Inconclusive) {
+            Instant deadline = pauseEnd.plus(p.deadline());
+            if (!now.isBefore(deadline)) {
+                out.add(Transition.warning("AnalysisInconclusive", "Canary step " + (index + 1) + " of version "
+                        + cur.candidate() + " could not be judged within " + p.deadline().toSeconds() + "s ("
+                        + result.message() + "); restored version " + cur.serving()));
+                return new Step(rolledBack(cur), null);
+            }
+            Duration left = Duration.between(now, deadline);
+            return new Step(cur, left.compareTo(ANALYSIS_RETRY) < 0 ? left : ANALYSIS_RETRY);
         }
         if (index + 1 < p.steps().size()) {
             RolloutPolicy.Step step = p.steps().get(index + 1);
@@ -157,8 +193,13 @@ public final class RolloutMachine {
         }
         out.add(Transition.warning("RolledBack", "Version " + s.candidate() + " not available within "
                 + p.deadline().toSeconds() + "s; restored version " + s.serving()));
-        return new Step(new RolloutState(ModelPhase.RolledBack, s.serving(), s.servingUri(), null, null, null, null,
-                null, null, s.activeSlot(), s.lastStable(), s.lastStableUri(), s.candidate()), null);
+        return new Step(rolledBack(s), null);
+    }
+
+    /** Back to the serving version; the candidate is remembered as failed so it is not retried. */
+    private static RolloutState rolledBack(RolloutState s) {
+        return new RolloutState(ModelPhase.RolledBack, s.serving(), s.servingUri(), null, null, null, null, null,
+                null, s.activeSlot(), s.lastStable(), s.lastStableUri(), s.candidate());
     }
 
     private static RolloutState stable(RolloutState s, String slot, long version, String uri) {

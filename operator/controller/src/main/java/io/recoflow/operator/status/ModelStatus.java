@@ -4,6 +4,7 @@ import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.ClusterTarget;
 import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
+import io.recoflow.operator.api.status.AnalysisStatus;
 import io.recoflow.operator.api.status.Endpoint;
 import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.api.status.RecommendationModelStatus;
@@ -11,6 +12,7 @@ import io.recoflow.operator.api.status.StableSpec;
 import io.recoflow.operator.render.DeploymentRenderer;
 import io.recoflow.operator.render.Names;
 import io.recoflow.operator.render.Ports;
+import io.recoflow.operator.rollout.Decision;
 import io.recoflow.operator.rollout.Health;
 import io.recoflow.operator.rollout.PodUpdate;
 import io.recoflow.operator.rollout.RolloutState;
@@ -99,7 +101,11 @@ public final class ModelStatus {
         Conditions.set(s.conditions, Conditions.PROGRESSING, progressing, progressReason, progressMsg, gen, now);
 
         boolean stalledNews = false;
-        if (st.phase() == ModelPhase.RolledBack) {
+        if (st.phase() == ModelPhase.RolledBack && failedAnalysis(s, st.lastFailed())) {
+            Conditions.set(s.conditions, Conditions.DEGRADED, true, "AnalysisFailed", "canary of version "
+                    + st.lastFailed() + " broke the SLO at step " + (s.analysis.step + 1) + " ("
+                    + s.analysis.message + "); version " + st.serving() + " restored", gen, now);
+        } else if (st.phase() == ModelPhase.RolledBack) {
             Conditions.set(s.conditions, Conditions.DEGRADED, true, "RolledBack", "rollout of version "
                     + st.lastFailed() + " failed; version " + st.serving() + " restored", gen, now);
         } else if (st.phase() == ModelPhase.Deploying && st.lastFailed() != null) {
@@ -116,6 +122,23 @@ public final class ModelStatus {
             Conditions.set(s.conditions, Conditions.DEGRADED, false, "AsExpected", "", gen, now);
         }
         return stalledNews;
+    }
+
+    private static boolean failedAnalysis(RecommendationModelStatus s, Long version) {
+        return s.analysis != null && "Fail".equals(s.analysis.result) && Objects.equals(s.analysis.version, version);
+    }
+
+    /** Records the canary analysis that just ran, with what it measured. */
+    public static void analyzed(RecommendationModel rm, Decision.Analyzed a, Instant now) {
+        AnalysisStatus out = new AnalysisStatus();
+        out.result = a.result().kind();
+        out.version = a.version();
+        out.step = a.step();
+        out.p95LatencyMs = a.result().measured().p95LatencyMs();
+        out.errorRate = a.result().measured().errorRate();
+        out.message = a.result().message();
+        out.time = now.toString();
+        of(rm).analysis = out;
     }
 
     private static int progressDeadline(RecommendationModel rm) {

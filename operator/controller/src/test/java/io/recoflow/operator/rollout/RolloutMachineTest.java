@@ -2,10 +2,13 @@ package io.recoflow.operator.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recoflow.operator.analysis.AnalysisResult;
+import io.recoflow.operator.analysis.AnalysisResult.Measured;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -196,5 +199,90 @@ class RolloutMachineTest {
             assertThat(p.canary()).isEqualTo(2L);
             assertThat(p.canaryWeight()).isEqualTo(10);
         });
+    }
+
+    /** Step 1 of CANARY, ready at t=10, pause over at t=70. */
+    static RolloutState canaryReady() {
+        RolloutState s = decide(serving(1), CANARY, V2, Health.AVAILABLE, Health.MISSING, T0).next();
+        return decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(10)).next();
+    }
+
+    @Test
+    void analysisRunsOnlyWhenThePauseIsOverAndPassAdvances() {
+        List<Long> asked = new ArrayList<>();
+        RolloutState s = canaryReady();
+        Decision paused = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(69),
+                v -> {
+                    asked.add(v);
+                    return new AnalysisResult.Pass("ok", Measured.NONE);
+                });
+        assertThat(asked).isEmpty();
+        assertThat(paused.analysis()).isNull();
+
+        Decision next = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(70),
+                v -> {
+                    asked.add(v);
+                    return new AnalysisResult.Pass("version 2: p95 latency 9ms <= SLO 50ms", new Measured(9.0, null));
+                });
+        assertThat(asked).containsExactly(2L);
+        assertThat(next.next().weight()).isEqualTo(50);
+        assertThat(next.analysis().version()).isEqualTo(2L);
+        assertThat(next.analysis().step()).isEqualTo(0);
+        assertThat(next.analysis().result()).isInstanceOf(AnalysisResult.Pass.class);
+    }
+
+    @Test
+    void analysisFailRollsBackAtOnceWithTheMeasuredValue() {
+        Decision d = RolloutMachine.decide(canaryReady(), CANARY, V2, Health.AVAILABLE, Health.MISSING,
+                T0.plusSeconds(70), v -> new AnalysisResult.Fail("version 2: p95 latency 180ms > SLO 50ms",
+                        new Measured(180.0, null)));
+        assertThat(d.next().phase()).isEqualTo(ModelPhase.RolledBack);
+        assertThat(d.next().serving()).isEqualTo(1L);
+        assertThat(d.next().candidate()).isNull();
+        assertThat(d.next().lastFailed()).isEqualTo(2L);
+        assertThat(d.requeue()).isNull();
+        assertThat(d.transitions()).singleElement().satisfies(t -> {
+            assertThat(t.warning()).isTrue();
+            assertThat(t.reason()).isEqualTo("AnalysisFailed");
+            assertThat(t.message()).contains("p95 latency 180ms > SLO 50ms").contains("restored version 1");
+        });
+        // the failed version is not retried while it stays the target
+        Decision later = decide(d.next(), CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(700));
+        assertThat(later.next().phase()).isEqualTo(ModelPhase.RolledBack);
+    }
+
+    @Test
+    void inconclusiveWaitsBoundedByTheDeadlineFromThePauseEnd() {
+        AnalysisResult noData = new AnalysisResult.Inconclusive("version 2: no data for p95 latency", Measured.NONE);
+        RolloutState s = canaryReady();
+        Decision wait = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(70),
+                v -> noData);
+        assertThat(wait.next()).isEqualTo(s);
+        assertThat(wait.transitions()).isEmpty();
+        assertThat(wait.requeue()).isEqualTo(RolloutMachine.ANALYSIS_RETRY);
+        assertThat(wait.analysis().result()).isSameAs(noData);
+
+        Decision nearEnd = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING,
+                T0.plusSeconds(186), v -> noData);
+        assertThat(nearEnd.requeue()).isEqualTo(Duration.ofSeconds(4));
+
+        // data arrives in time: the step advances
+        Decision pass = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(100),
+                v -> new AnalysisResult.Pass("ok", Measured.NONE));
+        assertThat(pass.next().weight()).isEqualTo(50);
+
+        // pause ended at t=70, deadline 120 s: at t=190 it gives up and rolls back
+        Decision gaveUp = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(190),
+                v -> noData);
+        assertThat(gaveUp.next().phase()).isEqualTo(ModelPhase.RolledBack);
+        assertThat(gaveUp.transitions()).extracting(Transition::reason).containsExactly("AnalysisInconclusive");
+    }
+
+    @Test
+    void analysisOffBehavesAsBefore() {
+        Decision d = RolloutMachine.decide(canaryReady(), CANARY, V2, Health.AVAILABLE, Health.MISSING,
+                T0.plusSeconds(70), v -> new AnalysisResult.Off("analysis off: RECOFLOW_PROMETHEUS_URL not set"));
+        assertThat(d.next().weight()).isEqualTo(50);
+        assertThat(d.analysis().result().kind()).isEqualTo("Off");
     }
 }

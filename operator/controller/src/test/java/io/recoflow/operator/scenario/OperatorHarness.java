@@ -44,9 +44,14 @@ abstract class OperatorHarness {
         cluster.applyCrds(REPO.resolve("crds"));
         cluster.namespace(NS);
         clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
-        operator = OperatorFactory.create(client, Settings.forTests(), clock, new DefaultModelRegistry(), meters());
+        operator = OperatorFactory.create(client, settings(), clock, new DefaultModelRegistry(), meters());
         operator.start();
         kubelet = new FakeKubelet(client).healthyWhen(d -> healthy.test(d)).start(100);
+    }
+
+    /** Override to run with other settings (e.g. a Prometheus for canary analysis). */
+    Settings settings() {
+        return Settings.forTests();
     }
 
     /** Override to collect operator metrics. */

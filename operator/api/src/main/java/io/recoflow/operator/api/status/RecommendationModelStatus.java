@@ -48,4 +48,7 @@ public class RecommendationModelStatus {
     public Long lastFailedVersion;
 
     public List<Endpoint> endpoints;
+
+    @JsonPropertyDescription("Last canary analysis against spec.slo (Prometheus), or Off.")
+    public AnalysisStatus analysis;
 }

@@ -14,6 +14,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.Strategy;
+import io.recoflow.operator.analysis.CanaryAnalysis;
+import io.recoflow.operator.analysis.PrometheusAnalysis;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.dependent.Applier;
 import io.recoflow.operator.dependent.ServingResources;
@@ -49,6 +51,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
 
     private final Clock clock;
     private final Settings settings;
+    private final CanaryAnalysis analysis;
     private final EventRecorder events;
     private final ServingResources resources;
 
@@ -57,6 +60,8 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         this.settings = settings;
         this.events = events;
         this.resources = new ServingResources(applier);
+        this.analysis = settings.prometheusUrl() == null ? CanaryAnalysis.OFF
+                : new PrometheusAnalysis(settings.prometheusUrl(), Duration.ofSeconds(5));
     }
 
     @Override
@@ -105,7 +110,13 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         Health active = ModelObserver.health(rm, before.active(), deployments);
         Health idle = ModelObserver.health(rm, before.slot(state.idleSlot()), deployments);
 
-        Decision decision = RolloutMachine.decide(state, policy, target, active, idle, now);
+        String ns = rm.getMetadata().getNamespace();
+        String name = rm.getMetadata().getName();
+        Decision decision = RolloutMachine.decide(state, policy, target, active, idle, now,
+                version -> analysis.analyze(ns, name, version, rm.getSpec().slo));
+        if (decision.analysis() != null) {
+            ModelStatus.analyzed(rm, decision.analysis(), now);
+        }
 
         ServingPlan after = ServingPlan.of(decision.next(), strategy);
         resources.apply(rm, after, deployments);
