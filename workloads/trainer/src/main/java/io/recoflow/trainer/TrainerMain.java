@@ -88,7 +88,8 @@ public final class TrainerMain {
                           | als[:factors=64:lambda=1:alpha=10:iterations=15:solver=cg|cholesky:cgSteps=3
                                 :scaleLambda=false:seed=42:threads=N]
                           | hybrid[:base=ease|als|itemknn:beta=3:curve=linear|log|binary:norm=max|none
-                                   :prior=rebuy|popularity:gamma=1:<the base's own keys, e.g. lambda=250>]
+                                   :prior=rebuy|popularity:gamma=1:recency=1:rho=0
+                                   :<the base's own keys, e.g. lambda=250>]
             SPEC (split): temporal:TRAIN_END,TEST_START[,TEST_END] | random-per-user:FRACTION:SEED
               Online Retail defaults: evaluate/train temporal:2011-11-01,2011-11-01;
                                       tune temporal:2011-10-01,2011-10-01,2011-11-01""";

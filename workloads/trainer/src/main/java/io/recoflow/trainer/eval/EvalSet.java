@@ -13,7 +13,10 @@ import java.util.List;
  */
 public record EvalSet(Protocol protocol, List<UserCase> users, int droppedColdItems) {
 
-    /** One user: training history (distinct items + counts), relevant test items, items kept out of the ranking. */
+    /**
+     * One user: training history (distinct items newest first + counts, as {@link Interactions#history(int)}),
+     * relevant test items, items kept out of the ranking.
+     */
     public record UserCase(int user, int[] items, float[] counts, BitSet relevant, BitSet excluded) {}
 
     public static EvalSet of(Interactions train, List<Interaction> test, Protocol protocol) {
@@ -40,7 +43,8 @@ public record EvalSet(Protocol protocol, List<UserCase> users, int droppedColdIt
             if (truth[u] == null) {
                 continue;
             }
-            int[] items = m.rowIndices(u);
+            Interactions.History h = train.history(u);
+            int[] items = h.items();
             BitSet excluded = null;
             BitSet relevant = truth[u];
             if (protocol == Protocol.NEW_ITEMS) {
@@ -52,7 +56,7 @@ public record EvalSet(Protocol protocol, List<UserCase> users, int droppedColdIt
                 relevant.andNot(excluded);
             }
             if (!relevant.isEmpty()) {
-                users.add(new UserCase(u, items, m.rowValues(u), relevant, excluded));
+                users.add(new UserCase(u, items, h.counts(), relevant, excluded));
             }
         }
         return new EvalSet(protocol, List.copyOf(users), cold);

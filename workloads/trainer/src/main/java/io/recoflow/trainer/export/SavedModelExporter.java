@@ -134,9 +134,11 @@ public final class SavedModelExporter {
     }
 
     /**
-     * base + (beta * scale) * (curve(count) + (gamma * mask) * prior) in float64, rounded once (HybridRecommender.score
-     * in the same order). count is how often an item occurs in the history, mask = min(count, 1); both are 0
-     * outside it, and curve(0) = 0, so other items keep their exact base score.
+     * base + (beta * scale) * ((curve(count) + rho * mask) * decay + (gamma * mask) * prior) in float64, rounded once
+     * (HybridRecommender.score in the same order). count is how often an item occurs in the history, mask =
+     * min(count, 1); both are 0 outside it, and curve(0) = 0, so other items keep their exact base score. decay =
+     * recency^r, r the position of the item's first occurrence among the distinct history items (the history comes
+     * newest first); only built when the term is on, so a model without it keeps its exact graph.
      */
     private static Operand<TFloat32> blend(Ops tf, Vars vars, ModelExport.Blend m, Operand<TInt32> history,
             Operand<TFloat32> base) {
@@ -150,6 +152,16 @@ public final class SavedModelExporter {
         // history items only: mask = min(count, 1)
         Operand<TFloat64> mask = tf.math.minimum(counts, tf.constant(1.0));
         Variable<TFloat32> prior = vars.floats("repeat_prior", m.prior(), m.items());
+        if (m.recency() != 1 || m.rho() != 0) {
+            // unique keeps the order of first occurrence: y[r] is the item of recency rank r
+            var unique = tf.unique(history, tf.constant(new int[] {0}));
+            Operand<TFloat64> ranks = tf.dtypes.cast(tf.range(tf.constant(0), tf.size(unique.y()), tf.constant(1)),
+                    TFloat64.class);
+            Operand<TFloat64> rankDecay = tf.math.pow(tf.constant(m.recency()), ranks);
+            // 0 outside the history, where the product below is then 0 as well
+            Operand<TFloat64> decay = tf.math.unsortedSegmentSum(rankDecay, unique.y(), tf.constant(m.items()));
+            curve = tf.math.mul(tf.math.add(curve, tf.math.mul(tf.constant(m.rho()), mask)), decay);
+        }
         Operand<TFloat64> rep = tf.math.add(curve, tf.math.mul(tf.math.mul(tf.constant(m.gamma()), mask),
                 tf.dtypes.cast(prior, TFloat64.class)));
         Variable<TFloat64> beta = vars.scalar("repeat_beta", m.beta());

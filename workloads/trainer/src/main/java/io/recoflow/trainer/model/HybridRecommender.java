@@ -6,10 +6,12 @@ import java.util.Map;
 
 /**
  * "Buy again" blended into a collaborative base model (EASE, ALS, item-kNN):
- * {@code score_j = base_j + beta * scale * (curve(count_j) + gamma * prior_j)} for the items of the history, where
- * count_j is how often the user bought j, prior_j an item-level tie-break ({@link Prior}) and scale is 1, or this
- * user's largest |base| score ({@link Norm#MAX}), so that beta weighs the repeat signal against the base's own scale
- * whatever the history length. Items outside the
+ * {@code score_j = base_j + beta * scale * ((curve(count_j) + rho) * recency^r_j + gamma * prior_j)} for the items of
+ * the history, where count_j is how often the user bought j, r_j its recency rank (0 for the item bought last: its
+ * position in the newest-first history, see {@link Recommender#score}), prior_j an item-level tie-break
+ * ({@link Prior}) and scale is 1, or this user's largest |base| score ({@link Norm#MAX}), so that beta weighs the
+ * repeat signal against the base's own scale whatever the history length. recency = 1 and rho = 0 (the defaults)
+ * turn the recency term off exactly. Items outside the
  * history keep their exact base score, so new items are ranked exactly like the base model ranks them. An empty
  * history gives the popularity scores. The blend is computed in float64 and rounded once, like the exported graph.
  */
@@ -69,9 +71,21 @@ public final class HybridRecommender implements Recommender {
     private final Norm norm;
     private final Prior prior;
     private final double gamma;
+    private final double recency;
+    private final double rho;
     private float[] priors;
 
+    /** Without the recency term (recency = 1, rho = 0). */
     public HybridRecommender(Recommender base, double beta, Curve curve, Norm norm, Prior prior, double gamma) {
+        this(base, beta, curve, norm, prior, gamma, 1, 0);
+    }
+
+    /**
+     * @param recency decay per recency rank, in (0, 1]; 1 = no decay
+     * @param rho added to curve(count) before the decay, so that recency can count without many purchases
+     */
+    public HybridRecommender(Recommender base, double beta, Curve curve, Norm norm, Prior prior, double gamma,
+            double recency, double rho) {
         if (base instanceof HybridRecommender || base instanceof PopularRecommender
                 || base instanceof RepeatRecommender) {
             throw new IllegalArgumentException("hybrid base must be ease, als or itemknn, got " + base.type());
@@ -88,6 +102,14 @@ public final class HybridRecommender implements Recommender {
         }
         this.prior = prior;
         this.gamma = gamma;
+        if (!(recency > 0 && recency <= 1)) {
+            throw new IllegalArgumentException("recency must be in (0, 1], got " + recency);
+        }
+        if (!(rho >= 0) || Double.isInfinite(rho)) {
+            throw new IllegalArgumentException("rho must be a finite number >= 0, got " + rho);
+        }
+        this.recency = recency;
+        this.rho = rho;
     }
 
     @Override
@@ -105,6 +127,8 @@ public final class HybridRecommender implements Recommender {
         p.put("norm", norm.name().toLowerCase());
         p.put("prior", prior.name().toLowerCase());
         p.put("gamma", gamma);
+        p.put("recency", recency);
+        p.put("rho", rho);
         return p;
     }
 
@@ -125,7 +149,9 @@ public final class HybridRecommender implements Recommender {
         double w = beta * scale(out);
         for (int k = 0; k < items.length; k++) {
             int j = items[k];
-            out[j] = (float) (out[j] + w * (curve.of(counts[k]) + gamma * priors[j]));
+            // items come newest first: k is the recency rank
+            double decay = Math.pow(recency, k);
+            out[j] = (float) (out[j] + w * ((curve.of(counts[k]) + rho) * decay + gamma * priors[j]));
         }
     }
 
@@ -143,6 +169,6 @@ public final class HybridRecommender implements Recommender {
 
     @Override
     public ModelExport export() {
-        return new ModelExport.Blend(base.export(), beta, curve, norm, gamma, priors.clone());
+        return new ModelExport.Blend(base.export(), beta, curve, norm, gamma, priors.clone(), recency, rho);
     }
 }

@@ -43,11 +43,13 @@ public sealed interface ModelExport {
 
     /**
      * A collaborative base blended with the user's own purchase counts, see {@link HybridRecommender}:
-     * scores = base + beta * scale * (curve(count) + gamma * prior) on the history items, in float64, rounded once.
-     * With an empty history it is the base's popularity answer. {@code prior} has one value per item.
+     * scores = base + beta * scale * ((curve(count) + rho) * recency^r + gamma * prior) on the history items, in
+     * float64, rounded once. r is the item's recency rank: the position of its first occurrence among the distinct
+     * items of the {@code history} input, which the caller sends newest first (0 = bought last). With an empty
+     * history it is the base's popularity answer. {@code prior} has one value per item.
      */
     record Blend(ModelExport base, double beta, HybridRecommender.Curve curve, HybridRecommender.Norm norm,
-            double gamma, float[] prior) implements ModelExport {
+            double gamma, float[] prior, double recency, double rho) implements ModelExport {
         public Blend {
             if (base instanceof Blend || base instanceof Popular || base instanceof Repeat) {
                 throw new IllegalArgumentException("a blend needs an item-item or factor base, got "

@@ -18,7 +18,7 @@ public record ModelSpec(String type, Map<String, String> params) {
             "ease", Set.of("lambda"),
             "als", Set.of("factors", "lambda", "alpha", "iterations", "solver", "cgSteps", "scaleLambda", "seed",
                     "threads"),
-            "hybrid", Set.of("base", "beta", "curve", "norm", "prior", "gamma"));
+            "hybrid", Set.of("base", "beta", "curve", "norm", "prior", "gamma", "recency", "rho"));
     private static final Set<String> HYBRID_BASES = Set.of("ease", "als", "itemknn");
 
     public ModelSpec {
@@ -75,7 +75,8 @@ public record ModelSpec(String type, Map<String, String> params) {
             // defaults: the region that won on Online Retail's validation month (docs/benchmarks.md)
             case "hybrid" -> new HybridRecommender(baseSpec().create(), number("beta", 3),
                     choice("curve", HybridRecommender.Curve.LINEAR), choice("norm", HybridRecommender.Norm.MAX),
-                    choice("prior", HybridRecommender.Prior.REBUY), number("gamma", 1));
+                    choice("prior", HybridRecommender.Prior.REBUY), number("gamma", 1),
+                    number("recency", 1), number("rho", 0));
             default -> throw new IllegalStateException(type);
         };
     }

@@ -23,7 +23,10 @@ public interface Recommender {
     /**
      * Writes a score for every item into {@code out}.
      *
-     * @param items distinct item indices of the user's history (any order)
+     * @param items distinct item indices of the user's history, newest first: ordered by the time of the item's last
+     *     purchase, latest first. This is the order of first occurrence in the SavedModel's {@code history} input
+     *     (the recommendation service sends it newest first), so position k here is the recency rank the graph
+     *     derives from it. Only models with a recency term ({@link HybridRecommender}) depend on the order.
      * @param counts how often each was bought (same length); an empty history gives the popularity scores
      */
     void score(int[] items, float[] counts, float[] out);

@@ -46,7 +46,9 @@ class SavedModelParityTest {
             "als:factors=8:iterations=2:scaleLambda=true:lambda=0.1", "popular", "repeat",
             "hybrid:base=ease:lambda=200:beta=0.3:curve=log:prior=popularity:gamma=0.5",
             "hybrid:base=als:factors=16:iterations=4:beta=2:norm=none:gamma=4",
-            "hybrid:base=itemknn:neighbours=50:beta=0.05:curve=binary:gamma=0"})
+            "hybrid:base=itemknn:neighbours=50:beta=0.05:curve=binary:gamma=0",
+            "hybrid:base=ease:lambda=200:beta=3:recency=0.9:rho=2",
+            "hybrid:base=als:factors=16:iterations=4:beta=1:curve=log:recency=0.7:rho=0.5:gamma=2"})
     void savedModelReturnsTheJavaTop10(String spec) throws IOException {
         Recommender model = ModelSpec.parse(spec).create();
         SparseMatrix m = train.matrix();
@@ -80,8 +82,10 @@ class SavedModelParityTest {
         try (SavedModelScorer tf = SavedModelScorer.load(version)) {
             int checked = 0;
             for (int u = 0; u < m.rows() && checked < 100; u += 4, checked++) {
-                int[] items = m.rowIndices(u);
-                float[] counts = m.rowValues(u);
+                // newest first, as the service sends it: the recency rank is the order of first occurrence
+                Interactions.History h = train.history(u);
+                int[] items = h.items();
+                float[] counts = h.counts();
                 model.score(items, counts, scores);
                 int[] expected = TopK.select(scores, 10, null);
                 SavedModelScorer.Ranked got = tf.score(repeat(items, counts), 10);
@@ -102,7 +106,7 @@ class SavedModelParityTest {
         assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith(".")).toList()).isEmpty();
     }
 
-    /** The history as the service sends it: each item repeated as often as it was bought. */
+    /** The history as the service sends it: distinct items newest first, each repeated as often as it was bought. */
     static int[] repeat(int[] items, float[] counts) {
         List<Integer> h = new ArrayList<>();
         for (int k = 0; k < items.length; k++) {

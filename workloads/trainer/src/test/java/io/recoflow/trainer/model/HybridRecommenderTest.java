@@ -72,6 +72,37 @@ class HybridRecommenderTest {
     }
 
     @Test
+    void recencyDecaysTheOwnItemsByTheirRankInTheNewestFirstHistory() {
+        // no decay and no rho: exactly the model without the term
+        assertThat(score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=0:recency=1:rho=0",
+                ITEMS, COUNTS)).containsExactly(
+                score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=0", ITEMS, COUNTS));
+        // item 0 bought last (rank 0, decay 1), item 1 before (rank 1, decay 0.5):
+        // item 0: 2 · (1 + 1) · 1 = 4; item 1: S + 2 · (2 + 1) · 0.5 = S + 3
+        float[] s = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=0:recency=0.5:rho=1",
+                ITEMS, COUNTS);
+        assertThat(s[0]).isCloseTo(4f, within(1e-6f));
+        assertThat(s[1]).isCloseTo((float) (S + 3), within(1e-6f));
+        assertThat(s[2]).isCloseTo(0.5f, within(1e-6f));
+        assertThat(TopK.select(s, 3, null)).containsExactly(0, 1, 2);
+        // the other order: item 1 bought last. item 1: S + 2 · 3 · 1; item 0: 2 · 2 · 0.5 = 2
+        float[] t = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=0:recency=0.5:rho=1",
+                new int[] {1, 0}, new float[] {2, 1});
+        assertThat(t[1]).isCloseTo((float) (S + 6), within(1e-6f));
+        assertThat(t[0]).isCloseTo(2f, within(1e-6f));
+        // the prior is not decayed: item 1 at rank 1 with prior 1/3, gamma 3 -> S + 2 · (2 · 0.5 + 1)
+        float[] u = score("hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=3:recency=0.5",
+                ITEMS, COUNTS);
+        assertThat(u[1]).isCloseTo((float) (S + 2 * (2 * 0.5 + 1)), within(1e-5f));
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:recency=0").create())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recency must be in (0, 1]");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:recency=1.5").create())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recency");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:rho=-1").create())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rho must be");
+    }
+
+    @Test
     void betaZeroIsTheBaseAndEmptyHistoryIsPopularity() {
         float[] base = score("itemknn:neighbours=1", ITEMS, COUNTS);
         assertThat(score("hybrid:base=itemknn:neighbours=1:beta=0:norm=none", ITEMS, COUNTS)).containsExactly(base);
