@@ -8,7 +8,7 @@
 #
 # Knobs (environment): REC_RPS (2000), PING_RPS (500), SHOPPERS (10000 over the run), DURATION (60 s),
 # WARMUP (20 s), MODEL (ease), SEED_PER_CUSTOMER (20), IMPRESSION_SAMPLE_RATE (1.0), SKIP_BUILD (unset), DATASET,
-# WORK.
+# WORK, RECOMMEND_ONLY (unset; set with SHOPPERS=0 to stop the collector and worker after seeding).
 # Output: the Gatling HTML report (path printed at the end) and $WORK/summary.md.
 set -euo pipefail
 
@@ -103,6 +103,13 @@ wait_http "http://localhost:$RECOMMEND_PORT/actuator/health/readiness" 180
 log "seeding features: last $SEED_PER_CUSTOMER purchases of every customer, through the collector"
 java -cp "$CP" io.recoflow.loadtest.Seeder "http://localhost:$COLLECTOR_PORT" "http://localhost:$RECOMMEND_PORT" \
   "$DATASET" "$SEED_PER_CUSTOMER"
+
+if [ -n "${RECOMMEND_ONLY:-}" ]; then
+  # diagnosis: the recommend path alone (Redis + broker for impressions stay); use with SHOPPERS=0
+  log "RECOMMEND_ONLY: stopping the collector and the feature worker after seeding"
+  kill "${PIDS[1]}" "${PIDS[2]}" 2>/dev/null || true
+  wait "${PIDS[1]}" "${PIDS[2]}" 2>/dev/null || true
+fi
 
 gatling() { # duration label
   mvn -B -o -Pgatling -pl benchmarks/load-test -am verify -DskipTests -Dgatling.skip=false -Dgatling.failOnError=false \

@@ -17,6 +17,13 @@ import org.tensorflow.types.TFloat32;
  * run; {@link ModelRegistry} only uses it after it gave the same answers as the graph on the warm-up histories.
  */
 final class ItemItemModel implements ScoringModel {
+
+    /** Sums a few thousand floats per history item and a top-k: bounded CPU, no reason to leave the request thread. */
+    @Override
+    public boolean inline() {
+        return true;
+    }
+
     private final int n;
     private final float[] weights;
     private final float[] popularity;

@@ -67,6 +67,11 @@ public final class LoadedModel {
         return model.score(history, k);
     }
 
+    /** See {@link ScoringModel#inline()}. */
+    public boolean inline() {
+        return model.inline();
+    }
+
     /** Takes a reference for one request; false when the version was already closed (retry with a newer one). */
     public boolean tryAcquire() {
         for (;;) {

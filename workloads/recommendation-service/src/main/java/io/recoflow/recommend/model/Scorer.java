@@ -14,6 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs model scoring on a small bounded pool: a native TF run cannot be interrupted, so the request thread waits
  * with a timeout instead, and a full queue is rejected at once (both become a popularity fallback, never a 500).
+ * Models whose scoring is bounded pure-Java work ({@link ScoringModel#inline()}, the item-item fast path) run on the
+ * request thread.
  */
 @Component
 public class Scorer {
@@ -43,6 +45,16 @@ public class Scorer {
     public Scores score(LoadedModel model, int[] history, int k) throws TimeoutException, ExecutionException, InterruptedException {
         if (!model.tryAcquire()) {
             throw new ExecutionException(new IllegalStateException("model version " + model.version() + " closed"));
+        }
+        if (model.inline()) {
+            // the Java fast path: two thread hand-offs would cost more than the score itself
+            try {
+                return model.score(history, k);
+            } catch (Exception e) {
+                throw new ExecutionException(e);
+            } finally {
+                model.release();
+            }
         }
         Future<Scores> f;
         try {

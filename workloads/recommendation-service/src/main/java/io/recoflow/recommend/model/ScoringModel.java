@@ -4,6 +4,14 @@ package io.recoflow.recommend.model;
 public interface ScoringModel extends AutoCloseable {
     Scores score(int[] history, int k) throws Exception;
 
+    /**
+     * True when a score is bounded pure-Java work (microseconds) that is safe to run on the request thread: no
+     * hand-off to the scoring pool, no timeout needed. A native TensorFlow run or a remote call is not.
+     */
+    default boolean inline() {
+        return false;
+    }
+
     @Override
     void close();
 }

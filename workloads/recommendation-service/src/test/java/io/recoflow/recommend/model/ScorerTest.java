@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +46,40 @@ class ScorerTest {
         assertThat(closed).isFalse();
         release.countDown();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilTrue(closed);
+        assertThat(m.tryAcquire()).isFalse();
+        scorer.stop();
+    }
+
+    @Test
+    void anInlineModelRunsOnTheCallersThreadAndItsFailureIsAnExecutionException() throws Exception {
+        Scorer scorer = new Scorer(new RecommendProperties());
+        Thread caller = Thread.currentThread();
+        AtomicBoolean fail = new AtomicBoolean();
+        ScoringModel fast = new ScoringModel() {
+            @Override
+            public Scores score(int[] history, int k) {
+                assertThat(Thread.currentThread()).isSameAs(caller);
+                if (fail.get()) {
+                    throw new IllegalStateException("boom");
+                }
+                return new Scores(new int[] {0}, new float[] {1});
+            }
+
+            @Override
+            public boolean inline() {
+                return true;
+            }
+
+            @Override
+            public void close() {}
+        };
+        LoadedModel m = new LoadedModel(3, new ModelMetadata("t", 3, Map.of(), "", List.of("A"), false, Map.of(),
+                Instant.now()), fast);
+        assertThat(scorer.score(m, new int[] {0}, 1).indices()).containsExactly(0);
+        fail.set(true);
+        assertThatThrownBy(() -> scorer.score(m, new int[] {0}, 1)).isInstanceOf(ExecutionException.class)
+                .hasRootCauseMessage("boom");
+        m.release(); // the loader's own reference: the scorer took and returned its own each time
         assertThat(m.tryAcquire()).isFalse();
         scorer.stop();
     }
