@@ -8,7 +8,7 @@
 #
 # Knobs (environment): REC_RPS (2000), PING_RPS (500), SHOPPERS (10000 over the run), DURATION (60 s),
 # WARMUP (20 s), MODEL (ease), SEED_PER_CUSTOMER (20), IMPRESSION_SAMPLE_RATE (1.0), SKIP_BUILD (unset), DATASET,
-# WORK, RECOMMEND_ONLY (unset; set with SHOPPERS=0 to stop the collector and worker after seeding).
+# WORK, CONNECTIONS (64, Gatling pool), RECOMMEND_ONLY (unset; with SHOPPERS=0 stops collector + worker after seeding).
 # Output: the Gatling HTML report (path printed at the end) and $WORK/summary.md.
 set -euo pipefail
 
@@ -113,7 +113,7 @@ fi
 
 gatling() { # duration label
   mvn -B -o -Pgatling -pl benchmarks/load-test -am verify -DskipTests -Dgatling.skip=false -Dgatling.failOnError=false \
-    -Dduration="$1" -Drec.rps="$REC_RPS" -Dping.rps="$PING_RPS" -Dshoppers=$((SHOPPERS * $1 / DURATION)) \
+    -Dduration="$1" -Drec.rps="$REC_RPS" -Dping.rps="$PING_RPS" -Dshoppers=$((SHOPPERS * $1 / DURATION)) -Dconnections="${CONNECTIONS:-64}" \
     -Dcollector.url="http://localhost:$COLLECTOR_PORT" -Drecommend.url="http://localhost:$RECOMMEND_PORT" \
     -Ddataset="$DATASET" > "$WORK/gatling-$2.log" 2>&1 || true
 }
