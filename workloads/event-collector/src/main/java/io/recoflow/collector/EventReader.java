@@ -143,7 +143,7 @@ final class EventReader {
         }
         List<String> out = new ArrayList<>(v.size());
         for (JsonNode i : v) {
-            if (!(i.isTextual() || i.isIntegralNumber())) {
+            if (!isId(i)) {
                 errors.add(prefix + "items must be an array of item ids");
                 return null;
             }
@@ -153,12 +153,16 @@ final class EventReader {
     }
 
     /** Ids may arrive as JSON numbers (Online Retail customer ids are numeric). */
+    private static boolean isId(JsonNode v) {
+        return v.isTextual() || v.isIntegralNumber();
+    }
+
     private static String id(JsonNode node, String field, String prefix, List<String> errors) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
         }
-        if (v.isTextual() || v.isIntegralNumber()) {
+        if (isId(v)) {
             return v.asText();
         }
         errors.add(prefix + field + " must be a string");
