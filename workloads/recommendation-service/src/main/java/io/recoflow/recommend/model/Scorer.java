@@ -37,24 +37,22 @@ public class Scorer {
     }
 
     /**
-     * Scores with the model the caller holds. The task takes its own reference, so a timed-out request may
-     * release its reference while the native run continues safely.
+     * Scores with the model the caller holds. An inline model runs under the caller's reference; a pool task takes
+     * its own, so a timed-out request may release its reference while the native run continues safely.
      *
      * @throws java.util.concurrent.RejectedExecutionException when the queue is full
      */
     public Scores score(LoadedModel model, int[] history, int k) throws TimeoutException, ExecutionException, InterruptedException {
-        if (!model.tryAcquire()) {
-            throw new ExecutionException(new IllegalStateException("model version " + model.version() + " closed"));
-        }
         if (model.inline()) {
             // the Java fast path: two thread hand-offs would cost more than the score itself
             try {
                 return model.score(history, k);
             } catch (Exception e) {
                 throw new ExecutionException(e);
-            } finally {
-                model.release();
             }
+        }
+        if (!model.tryAcquire()) {
+            throw new ExecutionException(new IllegalStateException("model version " + model.version() + " closed"));
         }
         Future<Scores> f;
         try {

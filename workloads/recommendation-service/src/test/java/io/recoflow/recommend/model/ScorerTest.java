@@ -79,7 +79,7 @@ class ScorerTest {
         fail.set(true);
         assertThatThrownBy(() -> scorer.score(m, new int[] {0}, 1)).isInstanceOf(ExecutionException.class)
                 .hasRootCauseMessage("boom");
-        m.release(); // the loader's own reference: the scorer took and returned its own each time
+        m.release(); // the loader's own reference: the inline path leaves the count as it found it
         assertThat(m.tryAcquire()).isFalse();
         scorer.stop();
     }
