@@ -1,6 +1,7 @@
 package io.recoflow.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +48,19 @@ class TrainerMainTest {
                 assertThat(v.path("users").asInt()).isPositive();
             }
         }
-        assertThat(buf.toString()).contains("all purchases", "new items only", "NDCG");
+        // ease against each baseline, on both protocols: the paired difference is the difference of the means
+        assertThat(r.path("comparisons")).hasSize(4);
+        for (JsonNode c : r.path("comparisons")) {
+            assertThat(c.path("model").asText()).isEqualTo("ease:lambda=100");
+            assertThat(c.path("baseline").asText()).isIn("repeat", "popular");
+            assertThat(c.path("diff").asDouble()).isCloseTo(c.path("ndcg").asDouble()
+                    - c.path("baselineNdcg").asDouble(), within(1e-9));
+            assertThat(c.path("lo").asDouble()).isLessThanOrEqualTo(c.path("diff").asDouble());
+            assertThat(c.path("hi").asDouble()).isGreaterThanOrEqualTo(c.path("diff").asDouble());
+            assertThat(c.path("hi").asDouble()).isGreaterThan(c.path("lo").asDouble());
+        }
+        assertThat(r.path("results").get(0).path("variants").get(0).has("userNdcg")).isFalse();
+        assertThat(buf.toString()).contains("all purchases", "new items only", "NDCG", "paired NDCG@10 difference");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.recoflow.trainer.eval;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.recoflow.trainer.data.Interactions;
 import io.recoflow.trainer.model.Recommender;
 import io.recoflow.trainer.model.TopK;
@@ -16,9 +17,12 @@ import java.util.Map;
 public final class Evaluator {
     private Evaluator() {}
 
-    /** Accuracy under one protocol. */
+    /**
+     * Accuracy under one protocol. {@code userNdcg} holds each user's NDCG in the order of the {@link EvalSet}'s
+     * users (the same for every model of one evaluation), for paired comparisons; it is not written to JSON.
+     */
     public record VariantResult(String protocol, int users, double recall, double ndcg, double precision, double map,
-            double hr, double mrr, double coverage) {}
+            double hr, double mrr, double coverage, @JsonIgnore double[] userNdcg) {}
 
     /** Everything measured for one model. */
     public record ModelResult(String model, String spec, Map<String, Object> params, double trainSeconds,
@@ -54,6 +58,7 @@ public final class Evaluator {
         float[] scores = new float[model.items()];
         BitSet shown = new BitSet(model.items());
         Metrics.Mean mean = new Metrics.Mean();
+        double[] userNdcg = new double[set.users().size()];
         for (EvalSet.UserCase u : set.users()) {
             long t = System.nanoTime();
             model.score(u.items(), u.counts(), scores);
@@ -62,11 +67,13 @@ public final class Evaluator {
             for (int i : top) {
                 shown.set(i);
             }
-            mean.add(Metrics.of(top, u.relevant(), k));
+            Metrics m = Metrics.of(top, u.relevant(), k);
+            userNdcg[mean.count()] = m.ndcg();
+            mean.add(m);
         }
         Metrics m = mean.mean();
         return new VariantResult(set.protocol().label(), mean.count(), m.recall(), m.ndcg(), m.precision(), m.map(),
-                m.hr(), m.mrr(), (double) shown.cardinality() / model.items());
+                m.hr(), m.mrr(), (double) shown.cardinality() / model.items(), userNdcg);
     }
 
     private static double pct(long[] sorted, double q) {

@@ -69,6 +69,45 @@ public final class OfflineEvaluation {
         return List.copyOf(results);
     }
 
+    /**
+     * One model against one baseline under one protocol: the mean per-user NDCG@k difference with its 95 % paired
+     * bootstrap interval ({@link Paired}), and the relative gain (difference / baseline NDCG).
+     */
+    public record Comparison(String model, String baseline, String protocol, int users, double ndcg,
+            double baselineNdcg, double diff, double lo, double hi, double relative) {
+        /** The interval is entirely above 0. */
+        public boolean significant() {
+            return lo > 0;
+        }
+    }
+
+    /** Model types compared against: the first result of each type in the run is the baseline. */
+    static final List<String> BASELINES = List.of("repeat", "popular");
+
+    /** Every non-baseline model against each baseline type present in this run, for every protocol. */
+    public List<Comparison> comparisons() {
+        List<Comparison> out = new ArrayList<>();
+        for (String type : BASELINES) {
+            Evaluator.ModelResult b = results.stream().filter(r -> r.model().equals(type)).findFirst().orElse(null);
+            if (b == null) {
+                continue;
+            }
+            for (Evaluator.ModelResult r : results) {
+                if (BASELINES.contains(r.model())) {
+                    continue;
+                }
+                for (Evaluator.VariantResult v : r.variants()) {
+                    Evaluator.VariantResult bv = b.variants().stream()
+                            .filter(x -> x.protocol().equals(v.protocol())).findFirst().orElseThrow();
+                    Paired.Diff d = Paired.bootstrap(v.userNdcg(), bv.userNdcg(), Paired.RESAMPLES, Paired.SEED);
+                    out.add(new Comparison(r.spec(), b.spec(), v.protocol(), v.users(), v.ndcg(), bv.ndcg(),
+                            d.mean(), d.lo(), d.hi(), bv.ndcg() > 0 ? d.mean() / bv.ndcg() : Double.NaN));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The JSON document written by {@code evaluate}. */
     public Map<String, Object> report() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -92,6 +131,9 @@ public final class OfflineEvaluation {
         m.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.version"), "maxHeapMb", Runtime.getRuntime().maxMemory() >> 20));
         m.put("results", results);
+        m.put("comparisons", comparisons());
+        m.put("comparisonMethod", "mean per-user NDCG@" + k + " difference (model - baseline), 95 % percentile "
+                + "bootstrap over users, " + Paired.RESAMPLES + " resamples, seed " + Paired.SEED);
         return m;
     }
 
@@ -108,6 +150,18 @@ public final class OfflineEvaluation {
                         r.spec(), v.protocol(), v.users(), v.recall(), v.ndcg(), v.precision(), v.map(), v.hr(),
                         v.mrr(), v.coverage(), r.trainSeconds(), r.scoringP50Us(), r.scoringP95Us(),
                         r.peakHeapMb()));
+            }
+        }
+        List<Comparison> cs = comparisons();
+        if (!cs.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%npaired NDCG@%d difference vs baseline (95 %% bootstrap CI over "
+                    + "users, %d resamples, seed %d; * = CI above 0)%n", k, Paired.RESAMPLES, Paired.SEED));
+            sb.append(String.format(Locale.ROOT, "%-42s %-10s %-15s %8s %8s %9s %21s %8s%n", "model", "baseline",
+                    "protocol", "NDCG", "base", "diff", "95% CI", "rel"));
+            for (Comparison c : cs) {
+                sb.append(String.format(Locale.ROOT, "%-42s %-10s %-15s %8.4f %8.4f %+9.4f [%+9.4f, %+9.4f] %+7.1f%%%s%n",
+                        c.model(), c.baseline(), c.protocol(), c.ndcg(), c.baselineNdcg(), c.diff(), c.lo(), c.hi(),
+                        100 * c.relative(), c.significant() ? " *" : ""));
             }
         }
         return sb.toString();
