@@ -88,7 +88,8 @@ public final class TrainerMain {
                           | als[:factors=64:lambda=1:alpha=10:iterations=15:solver=cg|cholesky:cgSteps=3
                                 :scaleLambda=false:seed=42:threads=N]
                           | hybrid[:base=ease|als|itemknn:beta=3:curve=linear|log|binary:norm=max|none
-                                   :prior=rebuy|popularity:gamma=1:recency=1:rho=0
+                                   :prior=rebuy|popularity|trend|rebuy_trend:gamma=1
+                                   :recency=1:rho=0:delta=0:trend=recent|lift:days=30
                                    :<the base's own keys, e.g. lambda=250>]
             SPEC (split): temporal:TRAIN_END,TEST_START[,TEST_END] | random-per-user:FRACTION:SEED
               Online Retail defaults: evaluate/train temporal:2011-11-01,2011-11-01;
@@ -123,7 +124,7 @@ public final class TrainerMain {
         Interactions all = Interactions.of(data.interactions());
         Recommender model = spec.create();
         long t = System.nanoTime();
-        model.fit(all.matrix());
+        model.fit(all);
         double seconds = (System.nanoTime() - t) / 1e9;
         metrics.put("train_seconds", seconds);
         Map<String, Object> params = new LinkedHashMap<>(model.params());

@@ -40,7 +40,7 @@ public final class Evaluator {
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         long t0 = System.nanoTime();
-        model.fit(train.matrix());
+        model.fit(train);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         List<VariantResult> variants = new ArrayList<>();
         List<Long> nanos = new ArrayList<>();

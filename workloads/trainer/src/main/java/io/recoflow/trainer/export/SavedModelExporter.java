@@ -138,7 +138,8 @@ public final class SavedModelExporter {
      * (HybridRecommender.score in the same order). count is how often an item occurs in the history, mask =
      * min(count, 1); both are 0 outside it, and curve(0) = 0, so other items keep their exact base score. decay =
      * recency^r, r the position of the item's first occurrence among the distinct history items (the history comes
-     * newest first); only built when the term is on, so a model without it keeps its exact graph.
+     * newest first); only built when the term is on, so a model without it keeps its exact graph. With delta > 0,
+     * + (delta * scale) * trend on every item, after the blend (HybridRecommender.score adds in the same order).
      */
     private static Operand<TFloat32> blend(Ops tf, Vars vars, ModelExport.Blend m, Operand<TInt32> history,
             Operand<TFloat32> base) {
@@ -167,14 +168,21 @@ public final class SavedModelExporter {
         Variable<TFloat64> beta = vars.scalar("repeat_beta", m.beta());
         Operand<TFloat64> b = tf.dtypes.cast(base, TFloat64.class);
         Operand<TFloat64> w = beta;
+        Operand<TFloat64> scale = null;
         if (m.norm() == HybridRecommender.Norm.MAX) {
             Operand<TFloat64> max = tf.max(tf.math.abs(b), tf.constant(0));
             // max, or 1 when every score is 0 (exact: x + 0 = x)
-            Operand<TFloat64> scale = tf.math.add(max,
-                    tf.dtypes.cast(tf.math.equal(max, tf.constant(0.0)), TFloat64.class));
+            scale = tf.math.add(max, tf.dtypes.cast(tf.math.equal(max, tf.constant(0.0)), TFloat64.class));
             w = tf.math.mul(beta, scale);
         }
-        return tf.dtypes.cast(tf.math.add(b, tf.math.mul(w, rep)), TFloat32.class);
+        Operand<TFloat64> sum = tf.math.add(b, tf.math.mul(w, rep));
+        if (m.delta() != 0) {
+            // + (delta * scale) * trend on every item; only built when on, so a model without it keeps its graph
+            Variable<TFloat32> trend = vars.floats("item_trend", m.trend(), m.items());
+            Operand<TFloat64> d = scale == null ? tf.constant(m.delta()) : tf.math.mul(tf.constant(m.delta()), scale);
+            sum = tf.math.add(sum, tf.math.mul(d, tf.dtypes.cast(trend, TFloat64.class)));
+        }
+        return tf.dtypes.cast(sum, TFloat32.class);
     }
 
     /** ALS fold-in in float64: x = (YᵀY + λ'I + Yₕᵀ diag(c−1) Yₕ)⁻¹ Yₕᵀ c, scores = Y x. */

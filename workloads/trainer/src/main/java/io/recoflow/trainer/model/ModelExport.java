@@ -46,11 +46,18 @@ public sealed interface ModelExport {
      * scores = base + beta * scale * ((curve(count) + rho) * recency^r + gamma * prior) on the history items, in
      * float64, rounded once. r is the item's recency rank: the position of its first occurrence among the distinct
      * items of the {@code history} input, which the caller sends newest first (0 = bought last). With an empty
-     * history it is the base's popularity answer. {@code prior} has one value per item.
+     * history it is the base's popularity answer. {@code prior} has one value per item. With {@code delta > 0},
+     * {@code delta * scale * trend} is then added to every item (history or not); {@code trend} (one value per item)
+     * may be null when delta is 0.
      */
     record Blend(ModelExport base, double beta, HybridRecommender.Curve curve, HybridRecommender.Norm norm,
-            double gamma, float[] prior, double recency, double rho) implements ModelExport {
+            double gamma, float[] prior, double recency, double rho, double delta, float[] trend)
+            implements ModelExport {
         public Blend {
+            if (delta != 0 && (trend == null || trend.length != base.items())) {
+                throw new IllegalArgumentException("delta " + delta + " needs a trend value for each of the "
+                        + base.items() + " items");
+            }
             if (base instanceof Blend || base instanceof Popular || base instanceof Repeat) {
                 throw new IllegalArgumentException("a blend needs an item-item or factor base, got "
                         + base.getClass().getSimpleName());

@@ -18,7 +18,8 @@ public record ModelSpec(String type, Map<String, String> params) {
             "ease", Set.of("lambda"),
             "als", Set.of("factors", "lambda", "alpha", "iterations", "solver", "cgSteps", "scaleLambda", "seed",
                     "threads"),
-            "hybrid", Set.of("base", "beta", "curve", "norm", "prior", "gamma", "recency", "rho"));
+            "hybrid", Set.of("base", "beta", "curve", "norm", "prior", "gamma", "recency", "rho", "delta", "trend",
+                    "days"));
     private static final Set<String> HYBRID_BASES = Set.of("ease", "als", "itemknn");
 
     public ModelSpec {
@@ -76,7 +77,8 @@ public record ModelSpec(String type, Map<String, String> params) {
             case "hybrid" -> new HybridRecommender(baseSpec().create(), number("beta", 3),
                     choice("curve", HybridRecommender.Curve.LINEAR), choice("norm", HybridRecommender.Norm.MAX),
                     choice("prior", HybridRecommender.Prior.REBUY), number("gamma", 1),
-                    number("recency", 1), number("rho", 0));
+                    number("recency", 1), number("rho", 0), number("delta", 0),
+                    choice("trend", HybridRecommender.Trend.RECENT), number("days", 30));
             default -> throw new IllegalStateException(type);
         };
     }

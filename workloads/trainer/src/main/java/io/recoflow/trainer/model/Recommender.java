@@ -1,5 +1,6 @@
 package io.recoflow.trainer.model;
 
+import io.recoflow.trainer.data.Interactions;
 import io.recoflow.trainer.data.SparseMatrix;
 import java.util.Map;
 
@@ -16,6 +17,14 @@ public interface Recommender {
     Map<String, Object> params();
 
     void fit(SparseMatrix userItem);
+
+    /**
+     * Fits on the training interactions: the matrix plus each pair's last purchase time. Models that only need the
+     * matrix (all but a hybrid with a trend) fit on the matrix.
+     */
+    default void fit(Interactions train) {
+        fit(train.matrix());
+    }
 
     /** Item count seen at fit time (length of the score vector). */
     int items();

@@ -48,11 +48,14 @@ class SavedModelParityTest {
             "hybrid:base=als:factors=16:iterations=4:beta=2:norm=none:gamma=4",
             "hybrid:base=itemknn:neighbours=50:beta=0.05:curve=binary:gamma=0",
             "hybrid:base=ease:lambda=200:beta=3:recency=0.9:rho=2",
-            "hybrid:base=als:factors=16:iterations=4:beta=1:curve=log:recency=0.7:rho=0.5:gamma=2"})
+            "hybrid:base=als:factors=16:iterations=4:beta=1:curve=log:recency=0.7:rho=0.5:gamma=2",
+            "hybrid:base=als:factors=16:iterations=4:beta=1:prior=rebuy_trend:gamma=4:delta=1",
+            "hybrid:base=ease:lambda=200:beta=3:prior=trend:trend=lift:days=14:gamma=8:delta=0.5:recency=0.9",
+            "hybrid:base=itemknn:neighbours=50:beta=2:norm=none:prior=rebuy:gamma=1:delta=2:days=60"})
     void savedModelReturnsTheJavaTop10(String spec) throws IOException {
         Recommender model = ModelSpec.parse(spec).create();
         SparseMatrix m = train.matrix();
-        model.fit(m);
+        model.fit(train);
         ModelMetadata meta = new ModelMetadata(model.type(), 1_700_000_000L, Map.copyOf(model.params()),
                 data.sha256(), train.items(), false, Map.of("ndcg@10", 0.1), Instant.parse("2026-11-25T00:00:00Z"));
         Path version = SavedModelExporter.export(model.export(), meta, dir);
@@ -76,6 +79,9 @@ class SavedModelParityTest {
                 // the recommendation service's Java fast path keys on "item_weights": a blend must not match it
                 assertThat(b.graph().operation("item_weights")).isNull();
                 assertThat(b.graph().operation("repeat_beta")).isNotNull();
+                // the trend term is in the graph exactly when it is on
+                assertThat(b.graph().operation("item_trend") != null)
+                        .isEqualTo(!model.params().get("delta").equals(0.0));
             }
         }
         float[] scores = new float[model.items()];

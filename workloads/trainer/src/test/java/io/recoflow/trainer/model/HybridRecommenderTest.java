@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.recoflow.trainer.data.Interaction;
+import io.recoflow.trainer.data.Interactions;
 import io.recoflow.trainer.data.SparseMatrix;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -100,6 +102,87 @@ class HybridRecommenderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recency");
         assertThatThrownBy(() -> ModelSpec.parse("hybrid:rho=-1").create())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rho must be");
+    }
+
+    /**
+     * {@link EaseRecommenderTest#tiny()} with purchase times (in days; the latest purchase is day 100):
+     * user 0 buys item 0 on day 50 and item 1 on days 60 and 95; user 1 item 1 on day 99 and item 2 on day 100;
+     * user 2 item 0 on days 10, 20, 92; user 3 item 0 on day 30 and item 2 on day 40.
+     */
+    static Interactions timed() {
+        long d = 86_400;
+        return Interactions.of(List.of(new Interaction("u0", "i0", 50 * d, 1), new Interaction("u0", "i1", 60 * d, 1),
+                new Interaction("u0", "i1", 95 * d, 1), new Interaction("u1", "i1", 99 * d, 1),
+                new Interaction("u1", "i2", 100 * d, 1), new Interaction("u2", "i0", 10 * d, 1),
+                new Interaction("u2", "i0", 20 * d, 1), new Interaction("u2", "i0", 92 * d, 1),
+                new Interaction("u3", "i0", 30 * d, 1), new Interaction("u3", "i2", 40 * d, 1)));
+    }
+
+    static float[] scoreTimed(String spec, int[] items, float[] counts) {
+        Recommender r = ModelSpec.parse(spec).create();
+        r.fit(timed());
+        float[] out = new float[3];
+        r.score(items, counts, out);
+        return out;
+    }
+
+    @Test
+    void trendCountsTheBuyersOfTheLastDays() {
+        Interactions t = timed();
+        assertThat(t.matrix().rowValues(0)).containsExactly(1, 2);
+        // last 10 days (after day 90): item 0 user 2, item 1 users 0 and 1, item 2 user 1 -> 1, 2, 1 of max 2
+        assertThat(HybridRecommender.trend(t, HybridRecommender.Trend.RECENT, 10)).containsExactly(0.5f, 1f, 0.5f);
+        // lift: recent / (buyers + 1) = 1/4, 2/3, 1/3, scaled by the largest (2/3)
+        assertThat(HybridRecommender.trend(t, HybridRecommender.Trend.LIFT, 10))
+                .containsExactly(0.375f, 1f, 0.5f);
+        // last 5 days (after day 95, exclusive): item 1 user 1 only, item 2 user 1
+        assertThat(HybridRecommender.trend(t, HybridRecommender.Trend.RECENT, 5)).containsExactly(0f, 1f, 1f);
+    }
+
+    @Test
+    void trendAsThePriorAndOnEveryItem() {
+        // user 0 (items 0 and 1, counts 1 and 2), base [0, S, 1/2]; trend (10 days) [1/2, 1, 1/2]
+        // prior = trend, gamma 4: item 0: 2 · (1 + 4 · 0.5) = 6; item 1: S + 2 · (2 + 4) = S + 12
+        String own = "hybrid:base=itemknn:neighbours=1:beta=2:curve=linear:norm=none:gamma=4:days=10";
+        float[] p = scoreTimed(own + ":prior=trend", ITEMS, COUNTS);
+        assertThat(p[0]).isCloseTo(6f, within(1e-6f));
+        assertThat(p[1]).isCloseTo((float) (S + 12), within(1e-5f));
+        assertThat(p[2]).isEqualTo(0.5f);
+        // + delta · trend on every item, delta 3: 6 + 1.5, S + 12 + 3, 0.5 + 1.5
+        float[] d = scoreTimed(own + ":prior=trend:delta=3", ITEMS, COUNTS);
+        assertThat(d[0]).isCloseTo(7.5f, within(1e-6f));
+        assertThat(d[1]).isCloseTo((float) (S + 15), within(1e-5f));
+        assertThat(d[2]).isCloseTo(2f, within(1e-6f));
+        assertThat(TopK.select(d, 3, null)).containsExactly(1, 0, 2);
+        // norm = max: scale 1/2 multiplies beta and delta (w = 1, d = 1.5): 3 + 0.75, S + 6 + 1.5, 0.5 + 0.75
+        float[] m = scoreTimed(own.replace("norm=none", "norm=max") + ":prior=trend:delta=3", ITEMS, COUNTS);
+        assertThat(m[0]).isCloseTo(3.75f, within(1e-6f));
+        assertThat(m[1]).isCloseTo((float) (S + 7.5), within(1e-5f));
+        assertThat(m[2]).isCloseTo(1.25f, within(1e-6f));
+        // rebuy × trend: [1/4, 1/3, 0] × [1/2, 1, 1/2] = [1/8, 1/3, 0]: 2 · (1 + 0.5), S + 2 · (2 + 4/3)
+        float[] rt = scoreTimed(own + ":prior=rebuy_trend", ITEMS, COUNTS);
+        assertThat(rt[0]).isCloseTo(3f, within(1e-6f));
+        assertThat(rt[1]).isCloseTo((float) (S + 2 * (2 + 4.0 / 3)), within(1e-5f));
+        // lift trend [3/8, 1, 1/2] as the prior: 2 · (1 + 1.5) = 5
+        assertThat(scoreTimed(own + ":prior=trend:trend=lift", ITEMS, COUNTS)[0]).isCloseTo(5f, within(1e-6f));
+        // empty history: popularity [1, 2/3, 2/3] + delta · trend (scale 1 with norm none)
+        assertThat(scoreTimed(own + ":delta=3", new int[0], new float[0]))
+                .containsExactly(2.5f, 2f / 3 + 3f, 2f / 3 + 1.5f);
+        // delta 0 and a time-free prior: exactly the model fitted on the bare matrix
+        assertThat(scoreTimed(own + ":prior=rebuy", ITEMS, COUNTS))
+                .containsExactly(score(own + ":prior=rebuy", ITEMS, COUNTS));
+    }
+
+    @Test
+    void theTrendNeedsPurchaseTimes() {
+        Recommender r = ModelSpec.parse("hybrid:base=itemknn:neighbours=1:delta=1").create();
+        assertThatThrownBy(() -> r.fit(EaseRecommenderTest.tiny())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs purchase times");
+        Recommender q = ModelSpec.parse("hybrid:base=itemknn:neighbours=1:prior=trend").create();
+        assertThatThrownBy(() -> q.fit(EaseRecommenderTest.tiny())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:delta=-1").create()).hasMessageContaining("delta must be");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:days=0").create()).hasMessageContaining("days must be");
+        assertThatThrownBy(() -> ModelSpec.parse("hybrid:trend=up").create()).hasMessageContaining("trend");
     }
 
     @Test
