@@ -81,6 +81,7 @@ public final class TrainerMain {
               train    --data F --model SPEC --out DIR [--split SPEC] [--k 10] [--version N] [--name NAME]
                        [--exclude-history] [--registry local:DIR|mlflow:URL] [--alias challenger]
               evaluate --data F --models SPEC,SPEC,... [--split SPEC] [--k 10] [--out results.json]
+                       [--md table.md]
               tune     --data F --model SPEC --grid key=v1,v2 [--grid ...] [--split SPEC] [--k 10]
                        [--protocol all|new] [--out tune.json]
               alias    --registry R --name NAME --alias ALIAS --version V
@@ -89,7 +90,7 @@ public final class TrainerMain {
                                 :scaleLambda=false:seed=42:threads=N]
                           | hybrid[:base=ease|als|itemknn:beta=3:curve=linear|log|binary:norm=max|none
                                    :prior=rebuy|popularity|trend|rebuy_trend:gamma=1
-                                   :recency=1:rho=0:delta=0:trend=recent|lift:days=30
+                                   :recency=1:rho=0:delta=0:trend=recent|lift:days=14
                                    :<the base's own keys, e.g. lambda=250>]
             SPEC (split): temporal:TRAIN_END,TEST_START[,TEST_END] | random-per-user:FRACTION:SEED
               Online Retail defaults: evaluate/train temporal:2011-11-01,2011-11-01;
@@ -151,7 +152,7 @@ public final class TrainerMain {
     }
 
     private void evaluate(String[] argv) throws IOException {
-        Args a = new Args(argv, 1, Set.of("data", "models", "split", "k", "out"), Set.of());
+        Args a = new Args(argv, 1, Set.of("data", "models", "split", "k", "out", "md"), Set.of());
         Dataset data = load(a.required("data"));
         List<ModelSpec> specs = new ArrayList<>();
         for (String s : a.required("models").split(",")) {
@@ -168,6 +169,15 @@ public final class TrainerMain {
         String file = a.get("out", null);
         if (file != null) {
             write(Path.of(file), ev.report());
+        }
+        String md = a.get("md", null);
+        if (md != null) {
+            Path p = Path.of(md);
+            if (p.getParent() != null) {
+                Files.createDirectories(p.getParent());
+            }
+            Files.writeString(p, ev.markdown());
+            out.println("wrote " + p);
         }
     }
 

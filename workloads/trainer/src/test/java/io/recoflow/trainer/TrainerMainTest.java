@@ -30,7 +30,7 @@ class TrainerMainTest {
     void evaluateWritesEveryMetricForEveryModelAndProtocol() throws IOException {
         Path json = dir.resolve("results.json");
         int rc = run("evaluate", "--data", TestData.sample().toString(), "--models", "popular,repeat,ease:lambda=100",
-                "--k", "10", "--out", json.toString());
+                "--k", "10", "--out", json.toString(), "--md", dir.resolve("table.md").toString());
         assertThat(rc).as(buf.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertThat(r.path("split").asText()).isEqualTo("temporal:2011-11-01,2011-11-01");
@@ -61,6 +61,9 @@ class TrainerMainTest {
         }
         assertThat(r.path("results").get(0).path("variants").get(0).has("userNdcg")).isFalse();
         assertThat(buf.toString()).contains("all purchases", "new items only", "NDCG", "paired NDCG@10 difference");
+        String md = Files.readString(dir.resolve("table.md"));
+        assertThat(md).contains("**all purchases**", "**new items only**", "| `ease:lambda=100` | `repeat` | all purchases |",
+                "| `ease:lambda=100` | `popular` | new items only |");
     }
 
     @Test

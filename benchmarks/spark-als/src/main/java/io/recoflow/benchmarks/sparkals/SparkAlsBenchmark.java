@@ -98,31 +98,9 @@ public final class SparkAlsBenchmark {
         report.put("sparkSessionStartSeconds", sparkStartup);
         new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(out.resolve("results.json").toFile(), report);
-        Files.writeString(out.resolve("table.md"), markdown(ev));
+        Files.writeString(out.resolve("table.md"), ev.markdown());
         System.out.print(ev.table());
         System.out.println("wrote " + out.resolve("results.json") + " and table.md");
-    }
-
-    static String markdown(OfflineEvaluation ev) {
-        StringBuilder sb = new StringBuilder();
-        for (Protocol p : Protocol.values()) {
-            if (ev.sets().stream().noneMatch(s -> s.protocol() == p)) {
-                continue;
-            }
-            int users = ev.sets().stream().filter(s -> s.protocol() == p).findFirst().orElseThrow().users().size();
-            sb.append(String.format(Locale.ROOT, "%n**%s** (%,d users, k = %d)%n%n", p.label(), users, ev.k()));
-            sb.append("| model | Recall@10 | NDCG@10 | Precision@10 | MAP@10 | HR@10 | MRR@10 | coverage@10 "
-                    + "| train s | score p50 µs | score p95 µs | peak heap MB |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (Evaluator.ModelResult r : ev.results()) {
-                Evaluator.VariantResult v = r.variant(p);
-                sb.append(String.format(Locale.ROOT,
-                        "| `%s` | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f | %.2f | %.0f | %.0f | %.0f |%n",
-                        r.spec(), v.recall(), v.ndcg(), v.precision(), v.map(), v.hr(), v.mrr(), v.coverage(),
-                        r.trainSeconds(), r.scoringP50Us(), r.scoringP95Us(), r.peakHeapMb()));
-            }
-        }
-        return sb.toString();
     }
 
     private static String req(Map<String, String> a, String k) {

@@ -137,6 +137,42 @@ public final class OfflineEvaluation {
         return m;
     }
 
+    /**
+     * Markdown tables for docs/benchmarks.md: per protocol one row per model, then the paired comparisons with the
+     * baselines (when the run has any).
+     */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder();
+        for (EvalSet set : sets) {
+            Protocol p = set.protocol();
+            sb.append(String.format(Locale.ROOT, "%n**%s** (%,d users, k = %d)%n%n", p.label(), set.users().size(), k));
+            sb.append("| model | Recall@10 | NDCG@10 | Precision@10 | MAP@10 | HR@10 | MRR@10 | coverage@10 "
+                    + "| train s | score p50 µs | score p95 µs | peak heap MB |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Evaluator.ModelResult r : results) {
+                Evaluator.VariantResult v = r.variant(p);
+                sb.append(String.format(Locale.ROOT,
+                        "| `%s` | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f | %.2f | %.0f | %.0f | %.0f |%n",
+                        r.spec(), v.recall(), v.ndcg(), v.precision(), v.map(), v.hr(), v.mrr(), v.coverage(),
+                        r.trainSeconds(), r.scoringP50Us(), r.scoringP95Us(), r.peakHeapMb()));
+            }
+        }
+        List<Comparison> cs = comparisons();
+        if (!cs.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n**paired NDCG@%d difference vs baseline** (mean over users of model "
+                    + "− baseline; 95 %% percentile bootstrap interval, %,d resamples of the users, seed %d)%n%n", k,
+                    Paired.RESAMPLES, Paired.SEED));
+            sb.append("| model | baseline | protocol | NDCG@10 | baseline NDCG@10 | difference | 95 % CI | relative |\n");
+            sb.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+            for (Comparison c : cs) {
+                sb.append(String.format(Locale.ROOT, "| `%s` | `%s` | %s | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %+.1f %% |%n",
+                        c.model(), c.baseline(), c.protocol(), c.ndcg(), c.baselineNdcg(), c.diff(), c.lo(), c.hi(),
+                        100 * c.relative()));
+            }
+        }
+        return sb.toString();
+    }
+
     /** A plain-text table: one row per model and protocol. */
     public String table() {
         StringBuilder sb = new StringBuilder();

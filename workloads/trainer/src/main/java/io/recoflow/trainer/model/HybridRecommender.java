@@ -80,7 +80,7 @@ public final class HybridRecommender implements Recommender {
 
     /** Without the recency and trend terms (recency = 1, rho = 0, delta = 0). */
     public HybridRecommender(Recommender base, double beta, Curve curve, Norm norm, Prior prior, double gamma) {
-        this(base, beta, curve, norm, prior, gamma, 1, 0, 0, Trend.RECENT, 30);
+        this(base, beta, curve, norm, prior, gamma, 1, 0, 0, Trend.RECENT, 14);
     }
 
     /**

@@ -78,7 +78,7 @@ public record ModelSpec(String type, Map<String, String> params) {
                     choice("curve", HybridRecommender.Curve.LINEAR), choice("norm", HybridRecommender.Norm.MAX),
                     choice("prior", HybridRecommender.Prior.REBUY), number("gamma", 1),
                     number("recency", 1), number("rho", 0), number("delta", 0),
-                    choice("trend", HybridRecommender.Trend.RECENT), number("days", 30));
+                    choice("trend", HybridRecommender.Trend.RECENT), number("days", 14));
             default -> throw new IllegalStateException(type);
         };
     }
