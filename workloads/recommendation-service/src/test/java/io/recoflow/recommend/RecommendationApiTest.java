@@ -170,10 +170,26 @@ class RecommendationApiTest {
     }
 
     @Test
-    void rejectsBadInputWith400() {
-        assertThat(http.getForEntity("/v1/recommendations/u1?k=0", String.class).getStatusCode().value()).isEqualTo(400);
-        assertThat(http.getForEntity("/v1/recommendations/u1?k=x", String.class).getStatusCode().value()).isEqualTo(400);
-        assertThat(http.getForEntity("/v1/recommendations/bad%20id", String.class).getStatusCode().value()).isEqualTo(400);
+    void rejectsBadInputWith400() throws IOException {
+        for (String path : List.of("/v1/recommendations/u1?k=0", "/v1/recommendations/u1?k=x",
+                "/v1/recommendations/u1?k=101", "/v1/recommendations/u1?k=", "/v1/recommendations/bad%20id",
+                "/v1/recommendations/", "/v1/recommendations/a%22b", "/v1/recommendations/" + "x".repeat(300))) {
+            ResponseEntity<String> r = http.getForEntity(path, String.class);
+            assertThat(r.getStatusCode().value()).as(path).isEqualTo(400);
+            // a JSON body with the reason, never an HTML error page
+            assertThat(json.readTree(r.getBody()).path("error").asText()).as(path).isNotBlank();
+            assertThat(r.getHeaders().getContentType().toString()).startsWith("application/json");
+        }
+        assertThat(http.getForObject("/actuator/prometheus", String.class))
+                .containsPattern("recoflow_recommend_rejected_total\\{[^}]*} ([89]|[1-9][0-9])");
+    }
+
+    @Test
+    void kDefaultsToTen() throws IOException {
+        awaitModel();
+        JsonNode r = get("/v1/recommendations/u2");
+        assertThat(r.path("items").size()).isLessThanOrEqualTo(10).isGreaterThan(0);
+        assertThat(r.path("userId").asText()).isEqualTo("u2");
     }
 
     @Test
