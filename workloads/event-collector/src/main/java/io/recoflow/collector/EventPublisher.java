@@ -61,7 +61,7 @@ class EventPublisher implements DisposableBean {
         c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         c.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
         c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, props.compression());
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) props.requestTimeout().toMillis());
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) props.deliveryTimeout().toMillis());
         c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, props.maxBlock().toMillis());
