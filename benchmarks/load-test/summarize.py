@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Turns a Gatling HTML report (+ the service's Prometheus text) into the markdown table for docs/benchmarks.md.
 
-usage: summarize.py REPORT_DIR METRICS_FILE REC_RPS PING_RPS SHOPPERS DURATION
+usage: summarize.py REPORT_DIR METRICS_FILE REC_RPS PING_RPS SHOPPERS DURATION [METRICS_AT_START]
+
+With METRICS_AT_START (the service's /actuator/prometheus when the measured window began) the service-side figures
+are those of the measured window alone (counter differences).
 """
 import html
 import os
@@ -22,18 +25,32 @@ def rows(report_dir):
     return out
 
 
-def service_quantiles(metrics_file):
+def samples(metrics_file):
+    """{(name, labels text): value} of a Prometheus text file."""
+    out = {}
+    if metrics_file and os.path.exists(metrics_file):
+        for line in open(metrics_file, encoding="utf-8"):
+            m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? ([0-9.eE+-]+|NaN)$', line.strip())
+            if m:
+                out[(m.group(1), m.group(2) or "")] = float(m.group(3))
+    return out
+
+
+def window(end_file, start_file):
+    """Counter values of the measured window: end minus start (gauges are wrong here, so only counters are used)."""
+    end, start = samples(end_file), samples(start_file)
+    return {k: v - start.get(k, 0.0) for k, v in end.items()}
+
+
+def service_quantiles(metrics):
     """Server-side p50/p95/p99 of recoflow_recommend_request_seconds{outcome=...} from the histogram buckets."""
-    if not os.path.exists(metrics_file):
-        return {}
     buckets = {}
-    for line in open(metrics_file, encoding="utf-8"):
-        m = re.match(r'recoflow_recommend_request_seconds_bucket\{(.*)\} ([0-9.eE+-]+)', line)
-        if not m:
+    for (name, lbl), v in metrics.items():
+        if name != "recoflow_recommend_request_seconds_bucket":
             continue
-        labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', lbl))
         le = float("inf") if labels["le"] == "+Inf" else float(labels["le"])
-        buckets.setdefault(labels.get("outcome", "?"), []).append((le, float(m.group(2))))
+        buckets.setdefault(labels.get("outcome", "?"), []).append((le, v))
     result = {}
     for outcome, bs in buckets.items():
         bs.sort()
@@ -56,22 +73,41 @@ def service_quantiles(metrics_file):
 
 
 def main():
-    report, metrics, rec_rps, ping_rps, shoppers, duration = sys.argv[1:7]
+    report, metrics_file, rec_rps, ping_rps, shoppers, duration = sys.argv[1:7]
+    start_file = sys.argv[7] if len(sys.argv) > 7 else None
+    metrics = window(metrics_file, start_file)
     print(f"Gatling open model, {duration} s: recommend {rec_rps}/s, ping {ping_rps}/s, {shoppers} shoppers "
           f"(report `{os.path.basename(os.path.normpath(report))}`)\n")
     print("| request | count | KO | throughput (req/s) | p50 ms | p75 ms | p95 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows(report):
         name, total, ok, ko, rps, mn, p50, p75, p95, p99, mx, mean = r
+        if name.startswith("warm-up ") or name == "All Requests":
+            continue  # the warm-up phase of the same Gatling run; "All Requests" would mix it in
+        # Gatling divides by the whole simulation (warm-up included): the measured window is DURATION seconds
+        rps = f"{int(total.replace(',', '')) / float(duration):.0f}"
         print(f"| {name} | {total} | {ko} | {rps} | {p50} | {p75} | {p95} | {p99} | {mx} |")
     q = service_quantiles(metrics)
     if q:
-        print("\nInside the recommendation service (`recoflow_recommend_request_seconds`, whole process lifetime "
-              "incl. warm-up and seeding):\n")
+        scope = "the measured window" if start_file else "whole process lifetime incl. warm-up and seeding"
+        print(f"\nInside the recommendation service (`recoflow_recommend_request_seconds`, {scope}):\n")
         print("| outcome | count | p50 ms | p95 ms | p99 ms |")
         print("|---|---:|---:|---:|---:|")
         for outcome, (n, qs) in sorted(q.items()):
             print(f"| {outcome} | {n} | " + " | ".join(f"{x:.2f}" for x in qs) + " |")
+
+
+    fallbacks = {re.search(r'reason="([^"]*)"', l).group(1): v for (n, l), v in metrics.items()
+                 if n == "recoflow_recommend_fallback_total" and v > 0}
+    if fallbacks:
+        print("\nFallback answers by reason: " + ", ".join(f"{r} {int(v)}" for r, v in sorted(fallbacks.items())))
+    gc = [(l, v) for (n, l), v in metrics.items() if n == "jvm_gc_pause_seconds_count" and v > 0]
+    for l, count in gc:
+        total = metrics.get(("jvm_gc_pause_seconds_sum", l), 0.0)
+        action = re.search(r'action="([^"]*)"', l).group(1)
+        cause = re.search(r'cause="([^"]*)"', l).group(1)
+        print(f"GC pauses in the service ({action}, {cause}): {int(count)}, {total * 1000:.0f} ms in total, "
+              f"{total * 1000 / count:.1f} ms on average")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.gatling.javaapi.http.HttpDsl.*;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -28,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>ping: {@code ping.rps} requests per second to the recommendation service's trivial endpoint, the floor
  *       of the same server under the same load.</li>
  * </ul>
- * System properties: collector.url, recommend.url, dataset, rec.rps, ping.rps, shoppers, duration (seconds).
+ * System properties: collector.url, recommend.url, dataset, rec.rps, ping.rps, shoppers, duration and warmup (seconds),
+ * connections, marks.dir.
  */
 public class DataPlaneSimulation extends Simulation {
     static final String COLLECTOR = System.getProperty("collector.url", "http://localhost:8081");
@@ -37,6 +39,8 @@ public class DataPlaneSimulation extends Simulation {
     static final int PING_RPS = Integer.getInteger("ping.rps", 500);
     static final int SHOPPERS = Integer.getInteger("shoppers", 10_000);
     static final int DURATION = Integer.getInteger("duration", 60);
+    /** seconds of the same load before the measured window, named "warm-up ..." in the report */
+    static final int WARMUP = Integer.getInteger("warmup", 0);
     static final Path DATASET = Path.of(System.getProperty("dataset",
             "../../../shared/datasets/online-retail/online_retail.csv.gz"));
 
@@ -93,38 +97,100 @@ public class DataPlaneSimulation extends Simulation {
             .disableCaching()
             .disableWarmUp();
 
-    final ScenarioBuilder shoppers = scenario("shopper")
-            .feed(listFeeder(customers()).random())
-            .repeat(s -> 1 + ThreadLocalRandom.current().nextInt(3)).on(
-                    pickItem(), post("browse (view event)", "view"), pause(Duration.ofMillis(500), Duration.ofSeconds(2)))
-            .exec(recommend("recommend (shopper)"))
-            .pause(Duration.ofMillis(500), Duration.ofSeconds(2))
-            .randomSwitch().on(
-                    percent(40.0).then(exec(pickItem(), post("add-to-cart", "add_to_cart"),
-                            pause(Duration.ofMillis(500), Duration.ofSeconds(2)),
-                            randomSwitch().on(percent(50.0).then(post("checkout (purchase event)", "purchase"))))));
+    /** The three scenarios of one phase; the warm-up phase names its requests "warm-up ..." so they stay apart. */
+    static List<PopulationBuilder> phase(String prefix, int delay, int seconds, boolean ramp) {
+        ScenarioBuilder shoppers = scenario(prefix + "shopper")
+                .feed(listFeeder(customers()).random())
+                .repeat(s -> 1 + ThreadLocalRandom.current().nextInt(3)).on(
+                        pickItem(), post(prefix + "browse (view event)", "view"),
+                        pause(Duration.ofMillis(500), Duration.ofSeconds(2)))
+                .exec(recommend(prefix + "recommend (shopper)"))
+                .pause(Duration.ofMillis(500), Duration.ofSeconds(2))
+                .randomSwitch().on(
+                        percent(40.0).then(exec(pickItem(), post(prefix + "add-to-cart", "add_to_cart"),
+                                pause(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                                randomSwitch().on(percent(50.0).then(
+                                        post(prefix + "checkout (purchase event)", "purchase"))))));
+        ScenarioBuilder recommend = scenario(prefix + "recommend")
+                .feed(listFeeder(customers()).random())
+                .exec(recommend(prefix + "recommend"));
+        ScenarioBuilder ping = scenario(prefix + "ping")
+                .exec(http(prefix + "ping (trivial endpoint)").get(RECOMMEND + "/v1/ping").check(status().is(200)));
 
-    final ScenarioBuilder recommend = scenario("recommend")
-            .feed(listFeeder(customers()).random())
-            .exec(recommend("recommend"));
-
-    final ScenarioBuilder ping = scenario("ping")
-            .exec(http("ping (trivial endpoint)").get(RECOMMEND + "/v1/ping").check(status().is(200)));
-
-    {
         List<PopulationBuilder> load = new ArrayList<>();
         if (SHOPPERS > 0) {
-            load.add(shoppers.injectOpen(constantUsersPerSec((double) SHOPPERS / DURATION).during(DURATION)));
+            load.add(shoppers.injectOpen(rate(delay, seconds, (double) SHOPPERS / DURATION, ramp)));
         }
-        load.add(recommend.injectOpen(constantUsersPerSec(REC_RPS).during(DURATION)));
+        load.add(recommend.injectOpen(rate(delay, seconds, REC_RPS, ramp)));
         if (PING_RPS > 0) {
-            load.add(ping.injectOpen(constantUsersPerSec(PING_RPS).during(DURATION)));
+            load.add(ping.injectOpen(rate(delay, seconds, PING_RPS, ramp)));
         }
+        return load;
+    }
+
+    /**
+     * {@code perSec} arrivals per second after {@code delay} seconds, for {@code seconds}. A ramped phase (the
+     * warm-up) climbs from 2 % of the rate over its first two thirds: an open model that starts at full rate against
+     * cold JITs makes every queued request open its own connection (Gatling's shared pool has no cap), thousands of
+     * them, which then outlive the warm-up.
+     */
+    static OpenInjectionStep[] rate(int delay, int seconds, double perSec, boolean ramp) {
+        List<OpenInjectionStep> steps = new ArrayList<>();
+        if (delay > 0) {
+            steps.add(nothingFor(delay));
+        }
+        if (ramp && seconds >= 3) {
+            steps.add(rampUsersPerSec(perSec / 50).to(perSec).during(seconds * 2 / 3));
+            steps.add(constantUsersPerSec(perSec).during(seconds - seconds * 2 / 3));
+        } else {
+            steps.add(constantUsersPerSec(perSec).during(seconds));
+        }
+        return steps.toArray(new OpenInjectionStep[0]);
+    }
+
+    /** run.sh reads the CPU counters of every process when these files appear. */
+    static void mark(String name) {
+        String dir = System.getProperty("marks.dir");
+        if (dir != null) {
+            try {
+                java.nio.file.Files.writeString(Path.of(dir, name), Instant.now().toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void before() {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(WARMUP * 1000L);
+                mark("measure-start");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "measure-mark");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void after() {
+        mark("measure-end");
+    }
+
+    {
+        // one JVM for warm-up and measurement, so Gatling's own JIT warm-up is not inside the measured window
+        List<PopulationBuilder> load = new ArrayList<>();
+        if (WARMUP > 0) {
+            load.addAll(phase("warm-up ", 0, WARMUP, true));
+        }
+        load.addAll(phase("", WARMUP, DURATION, false));
         setUp(load)
                 .protocols(protocol)
                 .assertions(
                         details("recommend").responseTime().percentile(95.0).lte(10),
                         details("recommend").failedRequests().percent().lte(1.0),
-                        global().failedRequests().percent().lte(1.0));
+                        details("ping (trivial endpoint)").failedRequests().percent().lte(1.0));
     }
 }

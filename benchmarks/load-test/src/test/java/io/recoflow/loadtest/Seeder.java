@@ -26,7 +26,6 @@ public final class Seeder {
         HttpClient http = HttpClient.newHttpClient();
         List<String> batch = new ArrayList<>(500);
         int sent = 0;
-        String last = null;
         for (Map.Entry<String, List<String>> c : data.itemsByCustomer.entrySet()) {
             List<String> items = c.getValue();
             for (String item : items.subList(Math.max(0, items.size() - perCustomer), items.size())) {
@@ -36,20 +35,33 @@ public final class Seeder {
                     sent += post(http, collector, batch);
                 }
             }
-            last = c.getKey();
         }
         if (!batch.isEmpty()) {
             sent += post(http, collector, batch);
         }
         System.out.printf("seeded %d purchase events for %d customers%n", sent, data.itemsByCustomer.size());
+        // every seeded customer must be known to the feature store before the load starts (a worker partition can
+        // lag behind the others, and RECOMMEND_ONLY stops the worker right after this); unknown_items is fine
+        List<String> pending = new ArrayList<>(data.itemsByCustomer.keySet());
         long deadline = System.nanoTime() + 180_000_000_000L;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create(recommend + "/v1/recommendations/" + last + "?k=10")).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && !r.body().contains("\"fallback\"")) {
-                System.out.println("features applied: the last seeded customer is served by the model");
+            List<String> still = new ArrayList<>();
+            for (String customer : pending) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create(recommend + "/v1/recommendations/" + customer + "?k=10")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200 || r.body().contains("\"fallback\":\"unknown_user\"")
+                        || r.body().contains("\"fallback\":\"redis_unavailable\"")) {
+                    still.add(customer);
+                }
+            }
+            if (still.isEmpty()) {
+                System.out.printf("features applied: all %d seeded customers are known to the feature store%n",
+                        data.itemsByCustomer.size());
                 return;
             }
+            System.out.printf("%d customers not applied yet%n", still.size());
+            pending = still;
             Thread.sleep(1000);
         }
         throw new IllegalStateException("the feature worker did not apply the seeded events within 180 s");
