@@ -6,9 +6,12 @@
 #   benchmarks/load-test/run.sh                     # defaults below
 #   REC_RPS=1000 DURATION=30 benchmarks/load-test/run.sh
 #
-# Knobs (environment): REC_RPS (2000), PING_RPS (500), SHOPPERS (10000 over the run), DURATION (60 s),
+# Knobs (environment): REC_RPS (2000), PING_RPS (200), SHOPPERS (10000 over the run), DURATION (60 s),
 # WARMUP (60 s), MODEL (ease), SEED_PER_CUSTOMER (20), IMPRESSION_SAMPLE_RATE (1.0), SKIP_BUILD (unset), DATASET,
-# WORK, CONNECTIONS (64, Gatling pool), RECOMMEND_ONLY (unset; with SHOPPERS=0 stops collector + worker after seeding).
+# WORK, CONNECTIONS (256, Gatling's pool: the keep-alive connections of a frontend/BFF), RECOMMEND_ONLY (unset; with
+# SHOPPERS=0 stops collector + worker after seeding), CAPACITY_LEVELS (2000,4000,6000,8000,10000: after the measured
+# window, ping then recommend alone at each rate for CAPACITY_SECONDS (8), the server's limit in the same run; empty
+# for none).
 # Output: the Gatling HTML report (path printed at the end) and $WORK/summary.md.
 set -euo pipefail
 
@@ -16,11 +19,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-$ROOT/benchmarks/load-test/target/run}
 DATASET=${DATASET:-$(cd "$ROOT/.." && pwd)/shared/datasets/online-retail/online_retail.csv.gz}
 REC_RPS=${REC_RPS:-2000}
-PING_RPS=${PING_RPS:-500}
+PING_RPS=${PING_RPS:-200}
 SHOPPERS=${SHOPPERS:-10000}
 DURATION=${DURATION:-60}
 WARMUP=${WARMUP:-60}
 MODEL=${MODEL:-ease}
+CONNECTIONS=${CONNECTIONS:-256}
+CAPACITY_LEVELS=${CAPACITY_LEVELS-2000,4000,6000,8000,10000}
+CAPACITY_SECONDS=${CAPACITY_SECONDS:-8}
 SEED_PER_CUSTOMER=${SEED_PER_CUSTOMER:-20}
 IMPRESSION_SAMPLE_RATE=${IMPRESSION_SAMPLE_RATE:-1.0}
 REDIS_PORT=${REDIS_PORT:-16379}
@@ -62,8 +68,10 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -q -Pgatling -pl benchmarks/load-test -am test-compile
 fi
 # -am: the reactor modules come from their target/ folders, never from ~/.m2 (nothing is installed there)
-mvn -B -q -o -Pgatling -pl benchmarks/load-test -am test-compile dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+# (not offline: on a fresh machine the dependency plugin itself is not in ~/.m2 yet)
+mvn -B -q -Pgatling -pl benchmarks/load-test -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/classpath.log" 2>&1 \
+  || { echo "could not build the load test's classpath:" >&2; tail -30 "$WORK/classpath.log" >&2; exit 1; }
 # reactor modules are not installed into ~/.m2 (project rule): use their target/classes instead
 CP="$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/io/recoflow/' | paste -sd:):$ROOT/workloads/common/target/classes:$ROOT/benchmarks/load-test/target/test-classes"
 
@@ -157,7 +165,8 @@ RESULTS="$ROOT/benchmarks/load-test/target/gatling"; mkdir -p "$RESULTS"
 java --add-opens java.base/java.lang=ALL-UNNAMED \
   ${JAVA_OPTS_GATLING:--Xms1g -Xmx1g -XX:+UseSerialGC -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12} \
   -Dduration="$DURATION" -Dwarmup="$WARMUP" -Drec.rps="$REC_RPS" -Dping.rps="$PING_RPS" -Dshoppers="$SHOPPERS" \
-  -Dconnections="${CONNECTIONS:-64}" -Dmarks.dir="$MARKS" \
+  -Dconnections="$CONNECTIONS" -Dmarks.dir="$MARKS" \
+  -Dcapacity.levels="$CAPACITY_LEVELS" -Dcapacity.seconds="$CAPACITY_SECONDS" \
   -Dcollector.url="http://localhost:$COLLECTOR_PORT" -Drecommend.url="http://localhost:$RECOMMEND_PORT" \
   -Ddataset="$DATASET" -cp "$CP" io.gatling.app.Gatling --simulation io.recoflow.loadtest.DataPlaneSimulation \
   --results-folder "$RESULTS" --launcher recoflow-run.sh > "$WORK/gatling.log" 2>&1 &
@@ -170,10 +179,11 @@ log "measured window started"
 until [ -f "$MARKS/measure-end" ] || ! kill -0 "$GATLING_PID" 2>/dev/null; do sleep 0.1; done
 cpu_report "$CPU_BEFORE" "$(cpu_snapshot)" $((SECONDS - T0))
 curl -fsS -m 5 "http://localhost:$RECOMMEND_MGMT_PORT/actuator/prometheus" > "$WORK/recommend-metrics.txt" || true
+[ -n "$CAPACITY_LEVELS" ] && log "measured window ended; capacity probe: ping then recommend at $CAPACITY_LEVELS req/s"
 wait "$GATLING_PID" || true  # a failed assertion (the latency target) is reported, not fatal
 
 REPORT=$(ls -dt "$ROOT"/benchmarks/load-test/target/gatling/*/ | head -1)
-python3 "$ROOT/benchmarks/load-test/summarize.py" "$REPORT" "$WORK/recommend-metrics.txt" \
+CAPACITY_SECONDS=$CAPACITY_SECONDS python3 "$ROOT/benchmarks/load-test/summarize.py" "$REPORT" "$WORK/recommend-metrics.txt" \
   "$REC_RPS" "$PING_RPS" "$SHOPPERS" "$DURATION" "$WORK/recommend-metrics-start.txt" | tee "$WORK/summary.md"
 tee -a "$WORK/summary.md" < "$WORK/cpu.md"
 log "HTML report: ${REPORT}index.html"

@@ -72,6 +72,35 @@ def service_quantiles(metrics):
     return result
 
 
+LIMIT_P95_MS = 10
+
+
+def capacity(all_rows):
+    """The capacity probe's levels (requests named "capacity ENDPOINT @RATE/s"): one row each, and per endpoint the
+    highest rate it kept with no failure and p95 <= LIMIT_P95_MS."""
+    seconds = float(os.environ.get("CAPACITY_SECONDS", "8"))
+    levels = []
+    for name, total, ok, ko, rps, mn, p50, p75, p95, p99, mx, mean in all_rows:
+        m = re.match(r"capacity (\w+) @(\d+)/s$", name)
+        if m:
+            levels.append((m.group(1), int(m.group(2)), int(total.replace(",", "")), int(ko.replace(",", "")),
+                           p50, p95, p99, mx))
+    if not levels:
+        return
+    print(f"\nCapacity probe (same run, after the measured window; each endpoint alone on the server, "
+          f"{seconds:.0f} s per level; kept = no KO and p95 <= {LIMIT_P95_MS} ms):\n")
+    print("| endpoint | asked req/s | sent req/s | KO | p50 ms | p95 ms | p99 ms | max ms | kept |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    best = {}
+    for endpoint, asked, total, ko, p50, p95, p99, mx in sorted(levels):
+        kept = ko == 0 and float(p95.replace(",", "")) <= LIMIT_P95_MS
+        if kept:
+            best[endpoint] = max(best.get(endpoint, 0), asked)
+        print(f"| {endpoint} | {asked} | {total / seconds:.0f} | {ko} | {p50} | {p95} | {p99} | {mx} | "
+              f"{'yes' if kept else 'no'} |")
+    print("\nHighest rate kept: " + ", ".join(f"{e} {best.get(e, 0)} req/s" for e in sorted({l[0] for l in levels})))
+
+
 def main():
     report, metrics_file, rec_rps, ping_rps, shoppers, duration = sys.argv[1:7]
     start_file = sys.argv[7] if len(sys.argv) > 7 else None
@@ -82,11 +111,12 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows(report):
         name, total, ok, ko, rps, mn, p50, p75, p95, p99, mx, mean = r
-        if name.startswith("warm-up ") or name == "All Requests":
+        if name.startswith("warm-up ") or name.startswith("capacity ") or name == "All Requests":
             continue  # the warm-up phase of the same Gatling run; "All Requests" would mix it in
         # Gatling divides by the whole simulation (warm-up included): the measured window is DURATION seconds
         rps = f"{int(total.replace(',', '')) / float(duration):.0f}"
         print(f"| {name} | {total} | {ko} | {rps} | {p50} | {p75} | {p95} | {p99} | {mx} |")
+    capacity(rows(report))
     q = service_quantiles(metrics)
     if q:
         scope = "the measured window" if start_file else "whole process lifetime incl. warm-up and seeding"

@@ -29,8 +29,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>ping: {@code ping.rps} requests per second to the recommendation service's trivial endpoint, the floor
  *       of the same server under the same load.</li>
  * </ul>
- * System properties: collector.url, recommend.url, dataset, rec.rps, ping.rps, shoppers, duration and warmup (seconds),
- * connections, marks.dir.
+ * After the measured window, an optional capacity probe ({@code capacity.levels}, e.g. {@code 3000,4500,6000}): the
+ * same server alone, first {@code /v1/ping} then {@code /v1/recommendations} at each rate for {@code capacity.seconds},
+ * with a pause between levels; requests named "capacity ping @R/s" and "capacity recommend @R/s". The highest rate at
+ * which an endpoint keeps its latency flat is the server's throughput on it, measured in the same run.
+ *
+ * <p>System properties: collector.url, recommend.url, dataset, rec.rps, ping.rps, shoppers, duration and warmup
+ * (seconds), connections, marks.dir, capacity.levels, capacity.seconds, capacity.gap.
  */
 public class DataPlaneSimulation extends Simulation {
     static final String COLLECTOR = System.getProperty("collector.url", "http://localhost:8081");
@@ -41,6 +46,11 @@ public class DataPlaneSimulation extends Simulation {
     static final int DURATION = Integer.getInteger("duration", 60);
     /** seconds of the same load before the measured window, named "warm-up ..." in the report */
     static final int WARMUP = Integer.getInteger("warmup", 0);
+    /** request rates of the capacity probe, empty for none */
+    static final String CAPACITY_LEVELS = System.getProperty("capacity.levels", "");
+    static final int CAPACITY_SECONDS = Integer.getInteger("capacity.seconds", 8);
+    /** seconds between two probe levels, so that an overloaded level's backlog drains before the next one starts */
+    static final int CAPACITY_GAP = Integer.getInteger("capacity.gap", 5);
     static final Path DATASET = Path.of(System.getProperty("dataset",
             "../../../shared/datasets/online-retail/online_retail.csv.gz"));
 
@@ -148,6 +158,27 @@ public class DataPlaneSimulation extends Simulation {
         return steps.toArray(new OpenInjectionStep[0]);
     }
 
+    /** The capacity probe: ping levels, then recommend levels, each alone on the server, starting at {@code delay}. */
+    static List<PopulationBuilder> capacityProbe(int delay) {
+        List<PopulationBuilder> out = new ArrayList<>();
+        int at = delay;
+        for (String endpoint : List.of("ping", "recommend")) {
+            for (String level : CAPACITY_LEVELS.split(",")) {
+                if (level.isBlank()) {
+                    continue;
+                }
+                int rps = Integer.parseInt(level.trim());
+                String name = "capacity " + endpoint + " @" + rps + "/s";
+                ScenarioBuilder probe = endpoint.equals("ping")
+                        ? scenario(name).exec(http(name).get(RECOMMEND + "/v1/ping").check(status().is(200)))
+                        : scenario(name).feed(listFeeder(customers()).random()).exec(recommend(name));
+                out.add(probe.injectOpen(rate(at, CAPACITY_SECONDS, rps, false)));
+                at += CAPACITY_SECONDS + CAPACITY_GAP;
+            }
+        }
+        return out;
+    }
+
     /** run.sh reads the CPU counters of every process when these files appear. */
     static void mark(String name) {
         String dir = System.getProperty("marks.dir");
@@ -166,6 +197,8 @@ public class DataPlaneSimulation extends Simulation {
             try {
                 Thread.sleep(WARMUP * 1000L);
                 mark("measure-start");
+                Thread.sleep(DURATION * 1000L);
+                mark("measure-end");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -176,7 +209,8 @@ public class DataPlaneSimulation extends Simulation {
 
     @Override
     public void after() {
-        mark("measure-end");
+        mark("measure-end"); // in case the run ended early
+        mark("done");
     }
 
     {
@@ -186,6 +220,8 @@ public class DataPlaneSimulation extends Simulation {
             load.addAll(phase("warm-up ", 0, WARMUP, true));
         }
         load.addAll(phase("", WARMUP, DURATION, false));
+        // the probe starts once the measured window's requests have been answered
+        load.addAll(capacityProbe(WARMUP + DURATION + CAPACITY_GAP));
         setUp(load)
                 .protocols(protocol)
                 .assertions(

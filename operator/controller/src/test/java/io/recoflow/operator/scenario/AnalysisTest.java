@@ -73,7 +73,7 @@ class AnalysisTest extends OperatorHarness {
             assertThat(c.getReason()).isEqualTo("AnalysisFailed");
             assertThat(c.getMessage()).contains("> SLO 50ms").contains("> SLO 0.01000").contains("step 1");
         });
-        assertThat(hasEvent("retail-recs", "Warning", "AnalysisFailed")).isTrue();
+        awaitEvent("retail-recs", "Warning", "AnalysisFailed");
         assertThat(configMap("retail-recs-blue").getData().get("models.config"))
                 .contains("versions: 1").doesNotContain("versions: 2");
     }
@@ -94,7 +94,7 @@ class AnalysisTest extends OperatorHarness {
         assertThat(rm.getStatus().analysis.step).isEqualTo(2);
         assertThat(rm.getStatus().analysis.p95LatencyMs).isBetween(5.0, 10.0);
         assertThat(rm.getStatus().analysis.message).contains("<= SLO 50ms");
-        assertThat(hasEvent("retail-recs", "Normal", "Promoted")).isTrue();
+        awaitEvent("retail-recs", "Normal", "Promoted");
         assertThat(hasEvent("retail-recs", "Warning", "AnalysisFailed")).isFalse();
     }
 }

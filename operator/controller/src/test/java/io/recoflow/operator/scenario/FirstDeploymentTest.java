@@ -71,7 +71,7 @@ class FirstDeploymentTest extends OperatorHarness {
         var mv = await(Duration.ofSeconds(10), () -> mv("retail-recs-v1"),
                 m -> m.getStatus() != null && m.getStatus().phase == VersionPhase.Serving);
         assertThat(mv.getStatus().metrics).containsEntry("ndcg@10", 0.31);
-        assertThat(hasEvent("retail-recs", "Normal", "Available")).isTrue();
+        awaitEvent("retail-recs", "Normal", "Available");
 
         // steady state: another reconcile (a new candidate version arrives) writes none of the owned objects
         String deploymentVersion = deployment("retail-recs-blue").getMetadata().getResourceVersion();

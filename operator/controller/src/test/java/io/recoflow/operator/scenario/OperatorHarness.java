@@ -99,6 +99,14 @@ abstract class OperatorHarness {
         return events(involvedName).stream().anyMatch(e -> type.equals(e.getType()) && reason.equals(e.getReason()));
     }
 
+    /**
+     * Waits for an event: the reconciler writes status before events (so a failed status write never announces
+     * twice), so a test that saw the status must still wait for the event.
+     */
+    void awaitEvent(String involvedName, String type, String reason) {
+        await(Duration.ofSeconds(10), () -> hasEvent(involvedName, type, reason), ok -> ok);
+    }
+
     /** Moves the clock in small ticks so each pause or deadline is seen by a reconcile. */
     void advanceUntil(Duration step, Duration max, java.util.function.BooleanSupplier done) {
         Instant end = clock.instant().plus(max);

@@ -68,6 +68,7 @@ class PromotionTest extends OperatorHarness {
         await(Duration.ofSeconds(10), () -> mv("retail-recs-v2"), m -> m.getStatus().phase == VersionPhase.Serving);
         await(Duration.ofSeconds(10), () -> mv("retail-recs-v1"), m -> m.getStatus().phase == VersionPhase.Ready);
 
+        awaitEvent("retail-recs", "Normal", "Promoted");
         assertThat(events("retail-recs")).extracting(e -> e.getReason())
                 .contains("RolloutStarted", "CanaryStep", "Promoted");
         assertThat(events("retail-recs")).filteredOn(e -> "CanaryStep".equals(e.getReason())).hasSize(2);

@@ -49,12 +49,12 @@ class RollbackTest extends OperatorHarness {
                 });
         assertThat(configMap("retail-recs-blue").getData().get("models.config"))
                 .contains("versions: 1").doesNotContain("versions: 2");
-        assertThat(hasEvent("retail-recs", "Warning", "RolledBack")).isTrue();
+        awaitEvent("retail-recs", "Warning", "RolledBack");
 
         var mv = await(Duration.ofSeconds(10), () -> mv("retail-recs-v2"),
                 m -> m.getStatus().phase == VersionPhase.RolledBack);
         assertThat(mv.getSpec().stage).isEqualTo(Stage.PRODUCTION);
-        assertThat(hasEvent("retail-recs-v2", "Warning", "RolledBack")).isTrue();
+        awaitEvent("retail-recs-v2", "Warning", "RolledBack");
 
         // the restored version is available again, and the failed one is not retried on its own
         await(Duration.ofSeconds(10), () -> rm("retail-recs"),
