@@ -11,7 +11,7 @@
 # WORK, CONNECTIONS (256, Gatling's pool: the keep-alive connections of a frontend/BFF), RECOMMEND_ONLY (unset; with
 # SHOPPERS=0 stops collector + worker after seeding), CAPACITY_LEVELS (2000,4000,6000,8000,10000: after the measured
 # window, ping then recommend alone at each rate for CAPACITY_SECONDS (8), the server's limit in the same run; empty
-# for none).
+# for none), CAPACITY_PING_LEVELS (ping's own levels, default CAPACITY_LEVELS: the trivial endpoint goes further).
 # Output: the Gatling HTML report (path printed at the end) and $WORK/summary.md.
 set -euo pipefail
 
@@ -26,6 +26,7 @@ WARMUP=${WARMUP:-60}
 MODEL=${MODEL:-ease}
 CONNECTIONS=${CONNECTIONS:-256}
 CAPACITY_LEVELS=${CAPACITY_LEVELS-2000,4000,6000,8000,10000}
+CAPACITY_PING_LEVELS=${CAPACITY_PING_LEVELS:-$CAPACITY_LEVELS}
 CAPACITY_SECONDS=${CAPACITY_SECONDS:-8}
 SEED_PER_CUSTOMER=${SEED_PER_CUSTOMER:-20}
 IMPRESSION_SAMPLE_RATE=${IMPRESSION_SAMPLE_RATE:-1.0}
@@ -166,7 +167,7 @@ java --add-opens java.base/java.lang=ALL-UNNAMED \
   ${JAVA_OPTS_GATLING:--Xms1g -Xmx1g -XX:+UseSerialGC -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12} \
   -Dduration="$DURATION" -Dwarmup="$WARMUP" -Drec.rps="$REC_RPS" -Dping.rps="$PING_RPS" -Dshoppers="$SHOPPERS" \
   -Dconnections="$CONNECTIONS" -Dmarks.dir="$MARKS" \
-  -Dcapacity.levels="$CAPACITY_LEVELS" -Dcapacity.seconds="$CAPACITY_SECONDS" \
+  -Dcapacity.levels="$CAPACITY_LEVELS" -Dcapacity.ping.levels="$CAPACITY_PING_LEVELS" -Dcapacity.seconds="$CAPACITY_SECONDS" \
   -Dcollector.url="http://localhost:$COLLECTOR_PORT" -Drecommend.url="http://localhost:$RECOMMEND_PORT" \
   -Ddataset="$DATASET" -cp "$CP" io.gatling.app.Gatling --simulation io.recoflow.loadtest.DataPlaneSimulation \
   --results-folder "$RESULTS" --launcher recoflow-run.sh > "$WORK/gatling.log" 2>&1 &
@@ -179,7 +180,7 @@ log "measured window started"
 until [ -f "$MARKS/measure-end" ] || ! kill -0 "$GATLING_PID" 2>/dev/null; do sleep 0.1; done
 cpu_report "$CPU_BEFORE" "$(cpu_snapshot)" $((SECONDS - T0))
 curl -fsS -m 5 "http://localhost:$RECOMMEND_MGMT_PORT/actuator/prometheus" > "$WORK/recommend-metrics.txt" || true
-[ -n "$CAPACITY_LEVELS" ] && log "measured window ended; capacity probe: ping then recommend at $CAPACITY_LEVELS req/s"
+[ -n "$CAPACITY_LEVELS" ] && log "measured window ended; capacity probe: ping at $CAPACITY_PING_LEVELS, then recommend at $CAPACITY_LEVELS req/s"
 wait "$GATLING_PID" || true  # a failed assertion (the latency target) is reported, not fatal
 
 REPORT=$(ls -dt "$ROOT"/benchmarks/load-test/target/gatling/*/ | head -1)

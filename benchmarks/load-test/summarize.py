@@ -131,6 +131,8 @@ def main():
                  if n == "recoflow_recommend_fallback_total" and v > 0}
     if fallbacks:
         print("\nFallback answers by reason: " + ", ".join(f"{r} {int(v)}" for r, v in sorted(fallbacks.items())))
+    elif any(n == "recoflow_recommend_fallback_total" for n, _ in metrics):
+        print("\nFallback answers: none in the window")
     gc = [(l, v) for (n, l), v in metrics.items() if n == "jvm_gc_pause_seconds_count" and v > 0]
     for l, count in gc:
         total = metrics.get(("jvm_gc_pause_seconds_sum", l), 0.0)

@@ -35,7 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * which an endpoint keeps its latency flat is the server's throughput on it, measured in the same run.
  *
  * <p>System properties: collector.url, recommend.url, dataset, rec.rps, ping.rps, shoppers, duration and warmup
- * (seconds), connections, marks.dir, capacity.levels, capacity.seconds, capacity.gap.
+ * (seconds), connections, marks.dir, capacity.levels, capacity.ping.levels, capacity.seconds, capacity.gap.
  */
 public class DataPlaneSimulation extends Simulation {
     static final String COLLECTOR = System.getProperty("collector.url", "http://localhost:8081");
@@ -48,6 +48,9 @@ public class DataPlaneSimulation extends Simulation {
     static final int WARMUP = Integer.getInteger("warmup", 0);
     /** request rates of the capacity probe, empty for none */
     static final String CAPACITY_LEVELS = System.getProperty("capacity.levels", "");
+    /** ping's own levels when they should differ (the trivial endpoint goes further), else {@code capacity.levels} */
+    static final String CAPACITY_PING_LEVELS = System.getProperty("capacity.ping.levels", "").isBlank()
+            ? CAPACITY_LEVELS : System.getProperty("capacity.ping.levels");
     static final int CAPACITY_SECONDS = Integer.getInteger("capacity.seconds", 8);
     /** seconds between two probe levels, so that an overloaded level's backlog drains before the next one starts */
     static final int CAPACITY_GAP = Integer.getInteger("capacity.gap", 5);
@@ -163,7 +166,7 @@ public class DataPlaneSimulation extends Simulation {
         List<PopulationBuilder> out = new ArrayList<>();
         int at = delay;
         for (String endpoint : List.of("ping", "recommend")) {
-            for (String level : CAPACITY_LEVELS.split(",")) {
+            for (String level : (endpoint.equals("ping") ? CAPACITY_PING_LEVELS : CAPACITY_LEVELS).split(",")) {
                 if (level.isBlank()) {
                     continue;
                 }
