@@ -7,7 +7,8 @@
 #  3. train on everything before 2011-11-01 and test on 2011-11-01 .. 2011-12-09 with the tuned settings,
 #     Spark MLlib ALS (same rank / lambda / alpha / iterations, implicitPrefs, local[2]) side by side; the tables
 #     end with each model's paired NDCG@10 difference to the popular and repeat baselines (bootstrap 95 % CI).
-# Results: $OUT/tune-*.json, $OUT/test/results.json, $OUT/test/table.md. Takes ~25 min on 2 cores.
+# Results: $OUT/tune-*.json, $OUT/test/results.json, $OUT/test/table.md. Takes ~12 min on 2 idle cores
+# (run 8: build 6, tuning 5, test 1), longer when the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-$(cd .. && pwd)/shared/datasets/online-retail/online_retail.csv.gz}
