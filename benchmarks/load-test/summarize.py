@@ -109,14 +109,15 @@ def main():
           f"(report `{os.path.basename(os.path.normpath(report))}`)\n")
     print("| request | count | KO | throughput (req/s) | p50 ms | p75 ms | p95 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows(report):
+    all_rows = rows(report)
+    for r in all_rows:
         name, total, ok, ko, rps, mn, p50, p75, p95, p99, mx, mean = r
         if name.startswith("warm-up ") or name.startswith("capacity ") or name == "All Requests":
             continue  # the warm-up phase of the same Gatling run; "All Requests" would mix it in
         # Gatling divides by the whole simulation (warm-up included): the measured window is DURATION seconds
         rps = f"{int(total.replace(',', '')) / float(duration):.0f}"
         print(f"| {name} | {total} | {ko} | {rps} | {p50} | {p75} | {p95} | {p99} | {mx} |")
-    capacity(rows(report))
+    capacity(all_rows)
     q = service_quantiles(metrics)
     if q:
         scope = "the measured window" if start_file else "whole process lifetime incl. warm-up and seeding"

@@ -164,6 +164,7 @@ public class DataPlaneSimulation extends Simulation {
     /** The capacity probe: ping levels, then recommend levels, each alone on the server, starting at {@code delay}. */
     static List<PopulationBuilder> capacityProbe(int delay) {
         List<PopulationBuilder> out = new ArrayList<>();
+        List<Map<String, Object>> customers = customers();
         int at = delay;
         for (String endpoint : List.of("ping", "recommend")) {
             for (String level : (endpoint.equals("ping") ? CAPACITY_PING_LEVELS : CAPACITY_LEVELS).split(",")) {
@@ -174,7 +175,7 @@ public class DataPlaneSimulation extends Simulation {
                 String name = "capacity " + endpoint + " @" + rps + "/s";
                 ScenarioBuilder probe = endpoint.equals("ping")
                         ? scenario(name).exec(http(name).get(RECOMMEND + "/v1/ping").check(status().is(200)))
-                        : scenario(name).feed(listFeeder(customers()).random()).exec(recommend(name));
+                        : scenario(name).feed(listFeeder(customers).random()).exec(recommend(name));
                 out.add(probe.injectOpen(rate(at, CAPACITY_SECONDS, rps, false)));
                 at += CAPACITY_SECONDS + CAPACITY_GAP;
             }

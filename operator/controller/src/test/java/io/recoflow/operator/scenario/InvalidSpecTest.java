@@ -43,7 +43,7 @@ class InvalidSpecTest extends OperatorHarness {
         assertThat(ready.getMessage()).contains("minReplicas must be <= maxReplicas", "strictly increasing");
         assertThat(rm.getStatus().phase).isEqualTo(ModelPhase.Serving);
         assertThat(rm.getStatus().servingVersion).isEqualTo(1L);
-        await(Duration.ofSeconds(5), () -> hasEvent("retail-recs", "Warning", "InvalidSpec"), b -> b);
+        awaitEvent("retail-recs", "Warning", "InvalidSpec");
         // nothing was re-rendered from the bad spec
         assertThat(deployment("retail-recs-blue").getMetadata().getResourceVersion()).isEqualTo(deploymentVersion);
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("retail-recs")
@@ -76,7 +76,7 @@ class InvalidSpecTest extends OperatorHarness {
         var mv = await(Duration.ofSeconds(10), () -> mv("retail-recs-v3"),
                 m -> m.getStatus() != null && m.getStatus().phase == VersionPhase.Failed);
         assertThat(mv.getStatus().message).contains("set exactly one of mlflow or uri");
-        await(Duration.ofSeconds(5), () -> hasEvent("retail-recs-v3", "Warning", "InvalidSpec"), b -> b);
+        awaitEvent("retail-recs-v3", "Warning", "InvalidSpec");
 
         var missing = Fixtures.version("retail-recs", 4, base, Stage.PRODUCTION);
         create(missing);

@@ -67,7 +67,7 @@ class ServingSpecChangeTest extends OperatorHarness {
                 .contains("120s", "previous pods keep serving version 1");
         assertThat(Conditions.isTrue(rm.getStatus().conditions, Conditions.READY)).isTrue();
         assertThat(Conditions.isTrue(rm.getStatus().conditions, Conditions.PROGRESSING)).isFalse();
-        await(Duration.ofSeconds(10), () -> hasEvent("retail-recs", "Warning", "UpdateStalled"), ok -> ok);
+        awaitEvent("retail-recs", "Warning", "UpdateStalled");
         assertThat(events("retail-recs").stream().filter(e -> "UpdateStalled".equals(e.getReason())))
                 .as("one Warning, not one per reconcile").hasSize(1);
 
