@@ -4,5 +4,5 @@
 # promotes a ModelVersion through the canary steps and shows a rollback of a version whose pods never get ready.
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B -q -pl operator/controller -am package -DskipTests
-exec java -jar operator/controller/target/recoflow-operator-0.1.0-SNAPSHOT-all.jar demo --root . "$@"
+mvn -B -q -pl operator/demo -am package -DskipTests
+exec java -jar operator/demo/target/recoflow-operator-demo-0.1.0-SNAPSHOT-all.jar --root . "$@"

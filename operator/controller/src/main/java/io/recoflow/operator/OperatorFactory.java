@@ -1,44 +1,104 @@
 package io.recoflow.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.operator.config.Settings;
-import io.recoflow.operator.controller.model.RecommendationModelReconciler;
-import io.recoflow.operator.controller.version.ModelVersionReconciler;
-import io.recoflow.operator.dependent.Applier;
-import io.recoflow.operator.event.EventRecorder;
-import io.recoflow.operator.registry.ModelRegistry;
+import io.recoflow.operator.core.EventRecorder;
+import io.recoflow.operator.model.RecommendationModelReconciler;
+import io.recoflow.operator.version.ModelVersionReconciler;
+import io.recoflow.operator.version.registry.ModelRegistry;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds the Operator with both controllers; used by `run`, `demo` and the tests alike. */
+/**
+ * Builds the Operator with every controller; used by `run`, the demo and the tests alike. A new kind registers
+ * here and nowhere else outside its own package.
+ */
 public final class OperatorFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorFactory.class);
+
     private OperatorFactory() {}
 
+    /**
+     * Retries a failed reconcile (an owned object the API server refused, a status conflict) with exponential
+     * backoff from 1 s up to 5 min, without a limit: JOSDK's default gives up after a few attempts, which left
+     * resources stuck with a stale status.
+     */
+    public static GenericRetry retry() {
+        return new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(300_000)
+                .withoutMaxAttempts();
+    }
+
+    /**
+     * @param onLostLease what to do when the lease is lost while running (not on shutdown): the process must end so
+     *     that two replicas never reconcile at once; null: end the JVM with status 1
+     */
     public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
-            MeterRegistry meters) {
+            MeterRegistry meters, Runnable onLostLease) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     // No JOSDK write goes through these: status is written by StatusWriter (optimistic-locking
-                    // update), owned objects by Applier (create/update), and the reconcilers return noUpdate().
+                    // update), owned objects by Dependent (create/update), and the reconcilers return noUpdate().
                     // Off so nothing ever sends apply-patch, which the CRUD mock of the demo and tests rejects.
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false);
             if (meters != null) {
-                o.withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters).build());
+                o.withMetrics(settings.perResourceMetrics()
+                        ? MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters)
+                                .withCleanUpDelayInSeconds(60).build()
+                        : MicrometerMetrics.withoutPerResourceMetrics(meters));
             }
             if (settings.leaderElection()) {
-                o.withLeaderElectionConfiguration(settings.leaseNamespace() == null
-                        ? new LeaderElectionConfiguration(Settings.LEASE)
-                        : new LeaderElectionConfiguration(Settings.LEASE, settings.leaseNamespace()));
+                var le = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(Settings.LEASE)
+                        // JOSDK's own exit runs System.exit inside the JVM shutdown hook that stops leading on
+                        // SIGTERM, and blocks there forever; the callback below ends the process only when the
+                        // lease is lost while running
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(new LeaderCallbacks(() -> LOG.info("started leading"),
+                                () -> lostLease(onLostLease), leader -> LOG.info("leader is {}", leader)));
+                if (settings.leaseNamespace() != null) {
+                    le.withLeaseNamespace(settings.leaseNamespace());
+                }
+                o.withLeaderElectionConfiguration(le.build());
             }
         });
         EventRecorder events = new EventRecorder(client, clock);
-        operator.register(new RecommendationModelReconciler(clock, settings, events, new Applier(client)));
-        operator.register(new ModelVersionReconciler(clock, events, registry));
+        operator.register(new RecommendationModelReconciler(clock, settings, events), c -> c.withRetry(retry()));
+        operator.register(new ModelVersionReconciler(clock, events, registry), c -> c.withRetry(retry()));
         return operator;
+    }
+
+    public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
+            MeterRegistry meters) {
+        return create(client, settings, clock, registry, meters, null);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Called by the shutdown hook before the operator stops, so that giving up the lease is not "lost". */
+    public static void stopping() {
+        STOPPING.set(true);
+    }
+
+    private static void lostLease(Runnable onLostLease) {
+        if (STOPPING.get()) {
+            LOG.info("stopped leading (shutting down)");
+            return;
+        }
+        LOG.error("lost the leader lease; exiting so another replica takes over");
+        if (onLostLease != null) {
+            onLostLease.run();
+        } else {
+            // not from this thread: System.exit waits for shutdown hooks, and the hook stops leader election
+            new Thread(() -> System.exit(1), "exit-on-lost-lease").start();
+        }
     }
 }

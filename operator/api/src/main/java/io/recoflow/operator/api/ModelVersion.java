@@ -2,6 +2,7 @@ package io.recoflow.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -23,4 +24,10 @@ import io.recoflow.operator.api.status.ModelVersionStatus;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ModelVersion extends CustomResource<ModelVersionSpec, ModelVersionStatus> implements Namespaced {
+    /** Overridden only to mark {@code spec} required in the generated schema: an object without one means nothing. */
+    @Override
+    @Required
+    public ModelVersionSpec getSpec() {
+        return super.getSpec();
+    }
 }

@@ -2,6 +2,7 @@ package io.recoflow.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -29,4 +30,11 @@ public class RecommendationModel extends CustomResource<RecommendationModelSpec,
         implements Namespaced {
     public static final String GROUP = "recoflow.io";
     public static final String VERSION = "v1alpha1";
+
+    /** Overridden only to mark {@code spec} required in the generated schema: an object without one means nothing. */
+    @Override
+    @Required
+    public RecommendationModelSpec getSpec() {
+        return super.getSpec();
+    }
 }

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param leaseNamespace namespace of the Lease (null: the operator's own namespace, as the client sees it)
  * @param metricsPort port of /metrics and /healthz (0: pick a free one, -1: off)
  * @param prometheusUrl base URL of the Prometheus that canary analysis queries (null: analysis off)
+ * @param perResourceMetrics also export reconcile metrics per resource (one timer per object: off by default,
+ *     since 1,000 resources make tens of MB of /metrics; series of deleted resources are removed after a minute)
  */
 public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
-        URI prometheusUrl) {
+        URI prometheusUrl, boolean perResourceMetrics) {
 
     public static final String LEASE = "recoflow-operator-lease";
 
@@ -24,7 +26,8 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
                 Boolean.parseBoolean(env.getOrDefault("RECOFLOW_LEADER_ELECTION", "false")),
                 env.get("RECOFLOW_LEASE_NAMESPACE"),
                 Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")),
-                prometheus(env.get("RECOFLOW_PROMETHEUS_URL")));
+                prometheus(env.get("RECOFLOW_PROMETHEUS_URL")),
+                Boolean.parseBoolean(env.getOrDefault("RECOFLOW_METRICS_PER_RESOURCE", "false")));
     }
 
     private static URI prometheus(String url) {
@@ -39,22 +42,26 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
     }
 
     public static Settings forTests() {
-        return new Settings(Duration.ofMillis(200), false, null, -1, null);
+        return new Settings(Duration.ofMillis(200), false, null, -1, null, false);
     }
 
     public Settings withLeaderElection(boolean on) {
-        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl);
+        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics);
     }
 
     public Settings withMetricsPort(int port) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl, perResourceMetrics);
     }
 
     public Settings withMaxRequeue(Duration d) {
-        return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl);
+        return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics);
     }
 
     public Settings withPrometheusUrl(URI url) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url, perResourceMetrics);
+    }
+
+    public Settings withPerResourceMetrics(boolean on) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl, on);
     }
 }

@@ -2,13 +2,13 @@ package io.recoflow.operator.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recoflow.operator.analysis.PrometheusFixture;
-import io.recoflow.operator.analysis.PrometheusFixture.Behaviour;
+import io.recoflow.operator.model.analysis.PrometheusFixture;
+import io.recoflow.operator.model.analysis.PrometheusFixture.Behaviour;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.config.Settings;
-import io.recoflow.operator.status.Conditions;
+import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -11,7 +11,7 @@ import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.api.status.VersionPhase;
-import io.recoflow.operator.status.Conditions;
+import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

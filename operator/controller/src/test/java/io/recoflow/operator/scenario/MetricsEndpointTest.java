@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
-import io.recoflow.operator.metrics.MetricsServer;
+import io.recoflow.operator.core.MetricsServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,14 +5,16 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.recoflow.operator.MutableClock;
+import io.recoflow.operator.testing.MutableClock;
 import io.recoflow.operator.OperatorFactory;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.config.Settings;
-import io.recoflow.operator.demo.FakeKubelet;
-import io.recoflow.operator.demo.MockCluster;
-import io.recoflow.operator.registry.DefaultModelRegistry;
+import io.recoflow.operator.testing.FakeKubelet;
+import io.recoflow.operator.testing.ApiRequest;
+import io.recoflow.operator.testing.MockCluster;
+import io.recoflow.operator.testing.Rbac;
+import io.recoflow.operator.version.registry.DefaultModelRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,7 @@ abstract class OperatorHarness {
     Operator operator;
     FakeKubelet kubelet;
     volatile Predicate<Deployment> healthy = d -> true;
+    Rbac rbac;
 
     @BeforeEach
     void startCluster() throws Exception {
@@ -44,7 +47,9 @@ abstract class OperatorHarness {
         cluster.applyCrds(REPO.resolve("crds"));
         cluster.namespace(NS);
         clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
-        operator = OperatorFactory.create(client, settings(), clock, new DefaultModelRegistry(), meters());
+        rbac = Rbac.load(client, REPO.resolve("operator/deploy/operator.yaml"));
+        operator = OperatorFactory.create(cluster.operatorClient(), settings(), clock, new DefaultModelRegistry(),
+                meters());
         operator.start();
         kubelet = new FakeKubelet(client).healthyWhen(d -> healthy.test(d)).start(100);
     }
@@ -63,7 +68,11 @@ abstract class OperatorHarness {
     void stopCluster() {
         kubelet.close();
         operator.stop();
+        List<ApiRequest> calls = cluster.requests();
         cluster.close();
+        // every call the operator made in this scenario must be one its deployed Role allows
+        org.assertj.core.api.Assertions.assertThat(rbac.denied(calls))
+                .as("requests operator/deploy/operator.yaml does not allow").isEmpty();
     }
 
     RecommendationModel create(RecommendationModel rm) {

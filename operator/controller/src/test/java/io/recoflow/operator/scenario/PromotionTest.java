@@ -3,12 +3,13 @@ package io.recoflow.operator.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.recoflow.common.contract.ServingConfig;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.api.status.VersionPhase;
-import io.recoflow.operator.status.Conditions;
+import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,8 @@ class PromotionTest extends OperatorHarness {
         var data = configMap("retail-recs-blue").getData();
         assertThat(data.get("models.config")).contains("versions: 1", "versions: 2", "key: \"canary\"\n      value: 2",
                 "key: \"stable\"\n      value: 1");
-        assertThat(data.get("routing.json")).contains("\"canaryWeight\":10");
+        assertThat(ServingConfig.parse(data.get("serving.json"))).isEqualTo(new ServingConfig("retail-recs",
+                "tensorflow-serving", "http://retail-recs.recs.svc:8501", 1, 2L, 10, java.util.List.of(1L, 2L)));
         assertThat(mv("retail-recs-v2").getStatus().phase).isEqualTo(VersionPhase.RollingOut);
 
         // the pause holds the step until the clock passes it
@@ -50,7 +52,11 @@ class PromotionTest extends OperatorHarness {
         clock.advance(Duration.ofSeconds(31));
         await(Duration.ofSeconds(10), () -> rm("retail-recs"),
                 r -> Integer.valueOf(50).equals(r.getStatus().canaryWeight) && r.getStatus().stepReadyAt != null);
-        assertThat(configMap("retail-recs-blue").getData().get("routing.json")).contains("\"canaryWeight\":50");
+        assertThat(ServingConfig.parse(configMap("retail-recs-blue").getData().get("serving.json")).canaryWeight())
+                .isEqualTo(50);
+        // clients of TF Serving read the split from a ConfigMap whose name does not follow the slot
+        assertThat(ServingConfig.parse(configMap("retail-recs-routing").getData().get("serving.json")).canaryWeight())
+                .isEqualTo(50);
 
         clock.advance(Duration.ofSeconds(61));
         await(Duration.ofSeconds(10), () -> rm("retail-recs"),

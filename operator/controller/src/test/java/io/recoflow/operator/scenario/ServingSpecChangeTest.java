@@ -9,7 +9,7 @@ import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ModelPhase;
-import io.recoflow.operator.status.Conditions;
+import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -105,6 +105,7 @@ class CrdRulesEvaluationTest {
                         d -> set(d, "spec.placement.clusters", List.of(cluster("local", 50), cluster("local", 50))),
                         "spec.placement: cluster names must be unique"),
                 // OpenAPI: RecommendationModel
+                create("RM without spec", RM, d -> d.remove("spec"), "spec: Required value"),
                 create("no model", RM, d -> set(d, "spec.model", null), "spec.model: Required value"),
                 create("model name with capitals", RM, d -> set(d, "spec.model", "Retail-Recs"),
                         "spec.model: must match ^[a-z0-9]([a-z0-9_.-]{0,126}[a-z0-9])?$"),
@@ -150,6 +151,7 @@ class CrdRulesEvaluationTest {
                 update("version changed", MV, d -> set(d, "spec.version", 1764144000L),
                         "spec.version: version is immutable"),
                 // OpenAPI: ModelVersion
+                create("MV without spec", MV, d -> d.remove("spec"), "spec: Required value"),
                 create("no version", MV, d -> set(d, "spec.version", null), "spec.version: Required value"),
                 create("version 0", MV, d -> set(d, "spec.version", 0), "spec.version: must be >= 1"),
                 create("http artifact", MV, d -> set(d, "spec.artifact.uri", "http://models/retail-recs"),
@@ -328,8 +330,8 @@ class CrdRulesEvaluationTest {
 
     static List<String> javaErrors(String kind, Map<String, Object> doc) {
         String json = Serialization.asJson(doc);
-        return RM.equals(kind) ? SpecValidator.validate(Serialization.unmarshal(json, RecommendationModel.class))
-                : SpecValidator.validate(Serialization.unmarshal(json, ModelVersion.class));
+        return RM.equals(kind) ? Specs.validate(Serialization.unmarshal(json, RecommendationModel.class))
+                : Specs.validate(Serialization.unmarshal(json, ModelVersion.class));
     }
 
     /** Sets (or with null removes) a dotted path, creating objects on the way. */

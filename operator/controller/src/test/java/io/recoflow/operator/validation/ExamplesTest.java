@@ -40,14 +40,14 @@ class ExamplesTest {
         List<ModelVersion> mvs = items.stream().filter(ModelVersion.class::isInstance)
                 .map(ModelVersion.class::cast).toList();
         assertThat(rms).singleElement().satisfies(rm -> {
-            assertThat(SpecValidator.validate(rm)).isEmpty();
+            assertThat(Specs.validate(rm)).isEmpty();
             assertThat(rm.getSpec().rollout.strategy).isEqualTo(Strategy.CANARY);
             assertThat(rm.getSpec().rollout.steps).extracting(s -> s.weight).containsExactly(10, 50, 100);
             assertThat(rm.getSpec().autoscaling.minReplicas).isEqualTo(2);
             assertThat(rm.getSpec().autoscaling.maxReplicas).isEqualTo(10);
             assertThat(rm.getSpec().slo.p95LatencyMs).isEqualTo(50);
         });
-        assertThat(mvs).hasSize(2).allSatisfy(mv -> assertThat(SpecValidator.validate(mv)).isEmpty());
+        assertThat(mvs).hasSize(2).allSatisfy(mv -> assertThat(Specs.validate(mv)).isEmpty());
         assertThat(mvs).extracting(mv -> mv.getSpec().stage)
                 .containsExactlyInAnyOrder(Stage.PRODUCTION, Stage.CANDIDATE);
     }

@@ -53,7 +53,7 @@ class SpecValidatorTest {
 
     @Test
     void validModelPasses() {
-        assertThat(SpecValidator.validate(valid())).isEmpty();
+        assertThat(Specs.validate(valid())).isEmpty();
     }
 
     @Test
@@ -61,7 +61,7 @@ class SpecValidatorTest {
         RecommendationModel rm = valid();
         rm.getSpec().autoscaling.minReplicas = 11;
         rm.getSpec().autoscaling.targetCPUUtilization = null;
-        assertThat(SpecValidator.validate(rm)).containsExactlyInAnyOrder(
+        assertThat(Specs.validate(rm)).containsExactlyInAnyOrder(
                 "spec.autoscaling: minReplicas must be <= maxReplicas",
                 "spec.autoscaling: set targetCPUUtilization and/or targetRPS");
     }
@@ -70,11 +70,11 @@ class SpecValidatorTest {
     void canaryWeightsMustBeInRangeAndStrictlyIncreasing() {
         RecommendationModel rm = valid();
         rm.getSpec().rollout.steps = List.of(new CanaryStep(10, 0), new CanaryStep(10, 0), new CanaryStep(101, 0));
-        assertThat(SpecValidator.validate(rm)).contains(
+        assertThat(Specs.validate(rm)).contains(
                 "spec.rollout.steps: canary step weights must be strictly increasing",
                 "spec.rollout.steps[2].weight: must be within 0..100");
         rm.getSpec().rollout.steps = List.of(new CanaryStep(50, 0), new CanaryStep(20, 0));
-        assertThat(SpecValidator.validate(rm)).containsExactly(
+        assertThat(Specs.validate(rm)).containsExactly(
                 "spec.rollout.steps: canary step weights must be strictly increasing");
     }
 
@@ -82,13 +82,13 @@ class SpecValidatorTest {
     void strategyAndStepsMustAgree() {
         RecommendationModel rm = valid();
         rm.getSpec().rollout.strategy = Strategy.BLUE_GREEN;
-        assertThat(SpecValidator.validate(rm)).containsExactly("spec.rollout.steps: blue-green takes no steps");
+        assertThat(Specs.validate(rm)).containsExactly("spec.rollout.steps: blue-green takes no steps");
         rm.getSpec().rollout.strategy = Strategy.CANARY;
         rm.getSpec().rollout.steps = List.of();
-        assertThat(SpecValidator.validate(rm)).containsExactly("spec.rollout.steps: canary needs at least one step");
+        assertThat(Specs.validate(rm)).containsExactly("spec.rollout.steps: canary needs at least one step");
         rm.getSpec().rollout.steps = null;
         rm.getSpec().rollout.progressDeadlineSeconds = 5;
-        assertThat(SpecValidator.validate(rm)).contains("spec.rollout.progressDeadlineSeconds: must be within 10..86400");
+        assertThat(Specs.validate(rm)).contains("spec.rollout.progressDeadlineSeconds: must be within 10..86400");
     }
 
     @Test
@@ -96,7 +96,7 @@ class SpecValidatorTest {
         RecommendationModel rm = valid();
         rm.getSpec().runtime = Runtime.EMBEDDED;
         rm.getSpec().replicas = 3;
-        assertThat(SpecValidator.validate(rm)).containsExactlyInAnyOrder(
+        assertThat(Specs.validate(rm)).containsExactlyInAnyOrder(
                 "spec.image: required when runtime is embedded",
                 "spec: set either replicas or autoscaling, not both");
     }
@@ -106,11 +106,11 @@ class SpecValidatorTest {
         RecommendationModel rm = valid();
         rm.getSpec().placement = new Placement();
         rm.getSpec().placement.clusters = List.of(cluster("eks-eu", 60), cluster("eks-eu", 30));
-        assertThat(SpecValidator.validate(rm)).containsExactlyInAnyOrder(
+        assertThat(Specs.validate(rm)).containsExactlyInAnyOrder(
                 "spec.placement.clusters: cluster names must be unique",
                 "spec.placement.clusters: cluster weights must sum to 100 (got 90)");
         rm.getSpec().placement.clusters = List.of(cluster("eks-eu", 60), cluster("aks-we", 40));
-        assertThat(SpecValidator.validate(rm)).isEmpty();
+        assertThat(Specs.validate(rm)).isEmpty();
     }
 
     @Test
@@ -119,23 +119,23 @@ class SpecValidatorTest {
         rm.getSpec().model = "Retail Recs";
         rm.getSpec().slo.maxErrorRate = 1.5;
         rm.getSpec().slo.p95LatencyMs = 0;
-        assertThat(SpecValidator.validate(rm)).hasSize(3);
+        assertThat(Specs.validate(rm)).hasSize(3);
     }
 
     @Test
     void artifactNeedsExactlyOneSourceAndAKnownScheme() {
-        assertThat(SpecValidator.validate(version("s3://bucket/models/recs"))).isEmpty();
-        assertThat(SpecValidator.validate(version("abfss://c@acct.dfs.core.windows.net/recs"))).isEmpty();
-        assertThat(SpecValidator.validate(version("file:///models/recs"))).isEmpty();
-        assertThat(SpecValidator.validate(version("http://example.com/recs")))
+        assertThat(Specs.validate(version("s3://bucket/models/recs"))).isEmpty();
+        assertThat(Specs.validate(version("abfss://c@acct.dfs.core.windows.net/recs"))).isEmpty();
+        assertThat(Specs.validate(version("file:///models/recs"))).isEmpty();
+        assertThat(Specs.validate(version("http://example.com/recs")))
                 .containsExactly("spec.artifact.uri: scheme must be s3://, abfss:// or file://");
         ModelVersion both = version("s3://b/recs");
         both.getSpec().artifact.mlflow = new MlflowSource();
         both.getSpec().artifact.mlflow.registeredModel = "recs";
         both.getSpec().artifact.mlflow.version = "3";
-        assertThat(SpecValidator.validate(both)).containsExactly("spec.artifact: set exactly one of mlflow or uri");
+        assertThat(Specs.validate(both)).containsExactly("spec.artifact: set exactly one of mlflow or uri");
         ModelVersion none = version(null);
-        assertThat(SpecValidator.validate(none)).containsExactly("spec.artifact: set exactly one of mlflow or uri");
+        assertThat(Specs.validate(none)).containsExactly("spec.artifact: set exactly one of mlflow or uri");
     }
 
     @Test
@@ -143,11 +143,11 @@ class SpecValidatorTest {
         ModelVersion mv = version(null);
         mv.getSpec().artifact.mlflow = new MlflowSource();
         mv.getSpec().artifact.mlflow.registeredModel = "recs";
-        assertThat(SpecValidator.validate(mv)).containsExactly("spec.artifact.mlflow: set exactly one of version or alias");
+        assertThat(Specs.validate(mv)).containsExactly("spec.artifact.mlflow: set exactly one of version or alias");
         mv.getSpec().artifact.mlflow.alias = "champion";
-        assertThat(SpecValidator.validate(mv)).isEmpty();
+        assertThat(Specs.validate(mv)).isEmpty();
         mv.getSpec().version = 0L;
-        assertThat(SpecValidator.validate(mv)).containsExactly("spec.version: must be >= 1");
+        assertThat(Specs.validate(mv)).containsExactly("spec.version: must be >= 1");
     }
 
     private static ClusterTarget cluster(String name, int weight) {

@@ -11,5 +11,7 @@ public enum ModelPhase {
     /** One version serves all traffic and is available. */
     Serving,
     /** The last rollout failed and the last stable version was restored. */
-    RolledBack
+    RolledBack,
+    /** The first version did not become available within the progress deadline; nothing serves yet. */
+    Failed
 }

@@ -2,17 +2,11 @@ package io.recoflow.operator.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
-import java.util.List;
+import io.recoflow.operator.api.common.Status;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ModelVersionStatus {
-    public List<Condition> conditions = new ArrayList<>();
-
-    public Long observedGeneration;
-
+public class ModelVersionStatus extends Status {
     public VersionPhase phase;
 
     @JsonPropertyDescription("Model base path resolved from the artifact source.")
@@ -22,4 +16,7 @@ public class ModelVersionStatus {
     public Map<String, Double> metrics;
 
     public String message;
+
+    @JsonPropertyDescription("Where the artifact was resolved from, in words (registry, version, stage).")
+    public String source;
 }

@@ -2,17 +2,11 @@ package io.recoflow.operator.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
+import io.recoflow.operator.api.common.Status;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RecommendationModelStatus {
-    @JsonPropertyDescription("Ready, Progressing and Degraded (metav1.Condition shape).")
-    public List<Condition> conditions = new ArrayList<>();
-
-    public Long observedGeneration;
-
+public class RecommendationModelStatus extends Status {
     public ModelPhase phase;
 
     @JsonPropertyDescription("Version taking the stable share of traffic.")
@@ -51,4 +45,8 @@ public class RecommendationModelStatus {
 
     @JsonPropertyDescription("Last canary analysis against spec.slo (Prometheus), or Off.")
     public AnalysisStatus analysis;
+
+    @JsonPropertyDescription("The last spec that passed validation, as JSON: while the current spec is invalid the "
+            + "operator keeps reconciling this one (deadlines, analysis, rollback), as Flink's lastReconciledSpec.")
+    public String lastValidSpec;
 }

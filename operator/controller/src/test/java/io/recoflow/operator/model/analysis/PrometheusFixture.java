@@ -1,0 +1,127 @@
+package io.recoflow.operator.model.analysis;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real Prometheus (Debian package {@code prometheus}) scraping, every second, an endpoint served here that
+ * exposes {@code recoflow_recommend_scoring_seconds{model_version, result}} the way the recommendation service
+ * does. Each version's latency and error share are set by the test; counters grow 100 calls per scrape.
+ */
+public final class PrometheusFixture implements AutoCloseable {
+    public static final Path BINARY = Path.of(System.getProperty("recoflow.prometheus.bin", "/usr/bin/prometheus"));
+    static final double[] LE = {0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1};
+
+    /** Latency of every call and the share of calls that fail. */
+    public record Behaviour(double seconds, double errorShare) {}
+
+    private final Map<String, Behaviour> versions = new ConcurrentHashMap<>();
+    private final Map<String, long[]> totals = new ConcurrentHashMap<>();
+    private final HttpServer target;
+    private final Process prometheus;
+    private final Path dir;
+    public final URI url;
+
+    /** Skips the calling test (JUnit assumption) when the binary is absent. */
+    public static PrometheusFixture start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BINARY), "Prometheus binary " + BINARY
+                + " not found: skipping the real-Prometheus analysis test (apt-get install -y prometheus)");
+        return new PrometheusFixture();
+    }
+
+    private PrometheusFixture() throws Exception {
+        target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/metrics", ex -> {
+            byte[] body = exposition().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        target.start();
+        dir = Files.createTempDirectory("recoflow-prom");
+        int port = freePort();
+        Files.writeString(dir.resolve("prometheus.yml"), """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: canary
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(target.getAddress().getPort()));
+        prometheus = new ProcessBuilder(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        url = URI.create("http://127.0.0.1:" + port);
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> prometheus.isAlive() && http.send(
+                        HttpRequest.newBuilder(url.resolve("/-/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    public PrometheusFixture version(long version, Behaviour b) {
+        versions.put(Long.toString(version), b);
+        return this;
+    }
+
+    synchronized String exposition() {
+        StringBuilder b = new StringBuilder("# TYPE recoflow_recommend_scoring_seconds histogram\n");
+        versions.forEach((v, behaviour) -> {
+            long[] t = totals.computeIfAbsent(v, k -> new long[2]);
+            long errors = Math.round(100 * behaviour.errorShare());
+            t[0] += 100 - errors;
+            t[1] += errors;
+            series(b, v, "ok", behaviour.seconds(), t[0]);
+            series(b, v, "error", behaviour.seconds(), t[1]);
+        });
+        return b.toString();
+    }
+
+    static void series(StringBuilder b, String version, String result, double seconds, long n) {
+        String labels = "model_version=\"" + version + "\",result=\"" + result + "\"";
+        for (double le : LE) {
+            b.append("recoflow_recommend_scoring_seconds_bucket{").append(labels).append(",le=\"").append(le)
+                    .append("\"} ").append(seconds <= le ? n : 0).append('\n');
+        }
+        b.append("recoflow_recommend_scoring_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ").append(n)
+                .append('\n');
+        b.append("recoflow_recommend_scoring_seconds_sum{").append(labels).append("} ").append(seconds * n)
+                .append('\n');
+        b.append("recoflow_recommend_scoring_seconds_count{").append(labels).append("} ").append(n).append('\n');
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        prometheus.destroy();
+        target.stop(0);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

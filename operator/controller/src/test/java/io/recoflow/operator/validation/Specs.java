@@ -1,0 +1,20 @@
+package io.recoflow.operator.validation;
+
+import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.model.ModelValidator;
+import io.recoflow.operator.version.VersionValidator;
+import java.util.List;
+
+/** The operator's validator of each kind, by overload, for tests that check both. */
+final class Specs {
+    private Specs() {}
+
+    static List<String> validate(RecommendationModel rm) {
+        return ModelValidator.INSTANCE.validate(rm);
+    }
+
+    static List<String> validate(ModelVersion mv) {
+        return VersionValidator.INSTANCE.validate(mv);
+    }
+}

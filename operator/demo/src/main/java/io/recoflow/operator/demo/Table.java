@@ -1,0 +1,73 @@
+package io.recoflow.operator.demo;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.core.Conditions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Prints what `kubectl get rm,mv` shows (the CRDs' printer columns). */
+final class Table {
+    private Table() {}
+
+    static String render(List<RecommendationModel> rms, List<ModelVersion> mvs) {
+        List<String[]> rm = new ArrayList<>();
+        rm.add(new String[] {"NAME", "RUNTIME", "SERVING", "CANDIDATE", "WEIGHT", "PHASE", "READY", "AGE"});
+        for (RecommendationModel r : sorted(rms)) {
+            var s = r.getStatus();
+            rm.add(new String[] {"recommendationmodel.recoflow.io/" + r.getMetadata().getName(),
+                    r.getSpec().runtime == null ? "" : r.getSpec().runtime == io.recoflow.operator.api.spec.Runtime
+                            .EMBEDDED ? "embedded" : "tensorflow-serving",
+                    s == null ? "" : str(s.servingVersion), s == null ? "" : str(s.candidateVersion),
+                    s == null ? "" : str(s.canaryWeight), s == null ? "" : str(s.phase),
+                    s == null ? "" : Conditions.get(s.conditions, Conditions.READY).map(c -> c.getStatus())
+                            .orElse(""),
+                    age(r)});
+        }
+        List<String[]> mv = new ArrayList<>();
+        mv.add(new String[] {"NAME", "MODEL", "VERSION", "STAGE", "PHASE", "AGE"});
+        for (ModelVersion v : sorted(mvs)) {
+            mv.add(new String[] {"modelversion.recoflow.io/" + v.getMetadata().getName(), v.getSpec().modelRef,
+                    str(v.getSpec().version), str(v.getSpec().stage).toLowerCase(),
+                    v.getStatus() == null ? "" : str(v.getStatus().phase), age(v)});
+        }
+        return format(rm) + "\n" + format(mv);
+    }
+
+    private static <T extends HasMetadata> List<T> sorted(List<T> items) {
+        return items.stream().sorted(java.util.Comparator.comparing(i -> i.getMetadata().getName())).toList();
+    }
+
+    private static String format(List<String[]> rows) {
+        int[] w = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                b.append(String.format("%-" + (w[i] + 3) + "s", r[i]));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String str(Object o) {
+        return o == null ? "" : o.toString();
+    }
+
+    private static String age(HasMetadata o) {
+        String ts = o.getMetadata().getCreationTimestamp();
+        if (ts == null) {
+            return "";
+        }
+        long s = Math.max(0, Duration.between(Instant.parse(ts), Instant.now()).toSeconds());
+        return s < 120 ? s + "s" : (s / 60) + "m";
+    }
+}

@@ -1,0 +1,155 @@
+package io.recoflow.operator.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The fabric8 mock API server in CRUD mode, in-process: the Kubernetes API the demo and the tests run against.
+ * It stores and watches objects but runs no controllers, so nothing makes pods ready unless {@link FakeKubelet}
+ * does. It has no server-side apply, which is why the operator writes with create/update here.
+ *
+ * <p>Requests sent with the {@link #OPERATOR_AGENT} user agent (the client of {@link #operatorClient()}) are
+ * recorded in RBAC terms, so tests can count the operator's calls and compare them with its Role; faults can be
+ * injected for them ({@link #fail}).
+ */
+public final class MockCluster implements AutoCloseable {
+    public static final String OPERATOR_AGENT = "recoflow-operator-under-test";
+    /** Held so the level sticks: the mock server logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private volatile KubernetesClient operatorClient;
+
+    private record Fault(Predicate<ApiRequest> when, int code, String message) {}
+
+    public MockCluster() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of()) {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String agent = request.getHeader("User-Agent");
+                if (agent != null && agent.contains(OPERATOR_AGENT)) {
+                    ApiRequest r = ApiRequest.parse(request.getMethod(), request.getPath());
+                    requests.add(r);
+                    for (Fault f : faults) {
+                        if (f.when().test(r)) {
+                            return new MockResponse().setResponseCode(f.code()).setBody(status(f.code(), f.message()));
+                        }
+                    }
+                }
+                return super.dispatch(request);
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);
+        server.init();
+        client = server.createClient();
+    }
+
+    /** The tests' own client (not recorded). */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The operator's client: its requests are recorded and subject to {@link #fail}. */
+    public synchronized KubernetesClient operatorClient() {
+        if (operatorClient == null) {
+            operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig()).build();
+        }
+        return operatorClient;
+    }
+
+    /** A config pointing at this server with the operator's user agent (for a kubeconfig of a child process). */
+    public Config operatorConfig() {
+        return new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build();
+    }
+
+    public String url() {
+        return client.getMasterUrl().toString();
+    }
+
+    /** The operator's requests so far, in order. */
+    public List<ApiRequest> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    /** Answers the operator's requests that match with an error, as a real API server would refuse them. */
+    public void fail(Predicate<ApiRequest> when, int code, String message) {
+        faults.add(new Fault(when, code, message));
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** Creating the CRDs first makes the mock treat status as a subresource, as a real API server does. */
+    public void applyCrds(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+                    .sorted().toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+                            .load(in).item();
+                    client.resource(crd).create();
+                }
+            }
+        }
+    }
+
+    public void namespace(String name) {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    }
+
+    /** Creates every object of a YAML file in the namespace. */
+    public List<HasMetadata> apply(Path yaml, String namespace) throws IOException {
+        try (InputStream in = Files.newInputStream(yaml)) {
+            List<HasMetadata> items = client.load(in).items();
+            for (HasMetadata item : items) {
+                item.getMetadata().setNamespace(namespace);
+                client.resource(item).inNamespace(namespace).create();
+            }
+            return items;
+        }
+    }
+
+    private static String status(int code, String message) {
+        return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                + io.fabric8.kubernetes.client.utils.Serialization.asJson(message) + ",\"code\":" + code + "}";
+    }
+
+    @Override
+    public void close() {
+        if (operatorClient != null) {
+            operatorClient.close();
+        }
+        client.close();
+        server.destroy();
+    }
+}
