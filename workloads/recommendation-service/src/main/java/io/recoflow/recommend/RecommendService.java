@@ -70,7 +70,10 @@ public class RecommendService {
         if (f.isEmpty()) {
             return fallback(userId, k, a, Set.of(), Fallback.UNKNOWN_USER);
         }
-        LoadedModel m = models.acquire(a == null ? null : a.modelVersion());
+        // Who scores: an experiment variant that pins a (loaded) modelVersion wins for its users; everyone else,
+        // including variants without a pinned version, follows the serving file's canary split (stable or canary,
+        // by a hash of the user independent of the experiment's), and without a serving file the newest version.
+        LoadedModel m = models.acquire(userId, a == null ? null : a.modelVersion());
         if (m == null) {
             return fallback(userId, k, a, f.purchased(), Fallback.NO_MODEL);
         }

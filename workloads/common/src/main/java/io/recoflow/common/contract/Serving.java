@@ -8,7 +8,7 @@ package io.recoflow.common.contract;
 public final class Serving {
     /** {@code embedded} or {@code tensorflow-serving}: how the service scores (see {@link ServingConfig#runtime}). */
     public static final String ENV_RUNTIME = "RECOFLOW_RUNTIME";
-    /** Registered model name (TF Serving's model name; a label in the service's metrics). */
+    /** Registered model name (TF Serving's model name). */
     public static final String ENV_MODEL_NAME = "RECOFLOW_MODEL_NAME";
     /** Local directory of integer-versioned SavedModels (embedded runtime). */
     public static final String ENV_MODEL_BASE_PATH = "RECOFLOW_MODEL_BASE_PATH";

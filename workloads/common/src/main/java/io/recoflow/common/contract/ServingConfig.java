@@ -74,6 +74,12 @@ public record ServingConfig(String model, String runtime, String endpoint, long 
         if (canaryWeight > 0 && canary == null) {
             errors.add("canaryWeight > 0 needs a canary version");
         }
+        if (!versions.contains(stable)) {
+            errors.add("versions must include stable " + stable);
+        }
+        if (canary != null && !versions.contains(canary)) {
+            errors.add("versions must include canary " + canary);
+        }
         return errors;
     }
 }

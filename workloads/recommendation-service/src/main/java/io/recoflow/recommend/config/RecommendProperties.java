@@ -12,6 +12,7 @@ public class RecommendProperties {
     private final Redis redis = new Redis();
     private final Model model = new Model();
     private final Experiments experiments = new Experiments();
+    private final ServingSettings serving = new ServingSettings();
     private final Popularity popularity = new Popularity();
     private final Impressions impressions = new Impressions();
     private final Security security = new Security();
@@ -20,6 +21,7 @@ public class RecommendProperties {
     public Redis getRedis() { return redis; }
     public Model getModel() { return model; }
     public Experiments getExperiments() { return experiments; }
+    public ServingSettings getServing() { return serving; }
     public Popularity getPopularity() { return popularity; }
     public Impressions getImpressions() { return impressions; }
     public Security getSecurity() { return security; }
@@ -53,7 +55,7 @@ public class RecommendProperties {
         /** Base directory of integer-versioned SavedModels (see ModelArtifact); metadata is always read from here. */
         private Path baseDir = Path.of("models");
         private Duration pollInterval = Duration.ofSeconds(5);
-        /** How many newest versions stay loaded besides those an experiment variant pins. */
+        /** How many newest versions stay loaded besides those an experiment variant pins (ignored with a serving file). */
         private int keepLatest = 2;
         private Duration scoringTimeout = Duration.ofMillis(200);
         /** Scoring threads (a bulkhead: TF runs are CPU bound); 0 = number of CPUs. */
@@ -62,9 +64,13 @@ public class RecommendProperties {
         private int warmupRuns = 20;
         /** Score item-item SavedModels in Java from their own variables, after a parity check against the graph. */
         private boolean javaFastPath = true;
-        /** When set, score through TensorFlow Serving's REST API instead of the embedded SavedModel. */
+        /**
+         * TensorFlow Serving's REST base URL. Without a serving file: score through it instead of the embedded
+         * SavedModel, by version. With a tensorflow-serving serving file: overrides the file's {@code endpoint}.
+         */
         private String tfServingUrl;
-        private String tfServingModelName = "recommender";
+        /** TF Serving's model name; unset = the serving file's {@code model}, or {@code recommender} without one. */
+        private String tfServingModelName;
 
         public Path getBaseDir() { return baseDir; }
         public void setBaseDir(Path baseDir) { this.baseDir = baseDir; }
@@ -86,6 +92,24 @@ public class RecommendProperties {
         public void setTfServingUrl(String tfServingUrl) { this.tfServingUrl = tfServingUrl; }
         public String getTfServingModelName() { return tfServingModelName; }
         public void setTfServingModelName(String tfServingModelName) { this.tfServingModelName = tfServingModelName; }
+    }
+
+    /**
+     * The operator's {@code serving.json} ({@link io.recoflow.common.contract.ServingConfig}): when {@code file} is
+     * set, it alone decides which versions are loaded and how users split between stable and canary.
+     */
+    public static class ServingSettings {
+        private Path file;
+        private Duration pollInterval = Duration.ofSeconds(2);
+        /** {@code embedded} or {@code tensorflow-serving}; unset = the serving file's {@code runtime}. */
+        private String runtime;
+
+        public Path getFile() { return file; }
+        public void setFile(Path file) { this.file = file; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public String getRuntime() { return runtime; }
+        public void setRuntime(String runtime) { this.runtime = runtime; }
     }
 
     public static class Experiments {

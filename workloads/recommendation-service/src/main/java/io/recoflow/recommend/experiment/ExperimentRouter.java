@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ExperimentRouter {
-    static final int BUCKETS = 10_000;
+    static final int BUCKETS = Buckets.COUNT;
     private static final Logger log = LoggerFactory.getLogger(ExperimentRouter.class);
     // YAML is a superset of JSON, so one parser reads both formats.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -189,6 +189,6 @@ public class ExperimentRouter {
     }
 
     static int bucket(String salt, String userId) {
-        return Integer.remainderUnsigned(Murmur3.hash32(salt + ":" + userId, 0), BUCKETS);
+        return Buckets.of(salt, userId);
     }
 }

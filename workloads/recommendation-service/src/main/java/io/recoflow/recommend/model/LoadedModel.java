@@ -15,13 +15,20 @@ public final class LoadedModel {
     private final ModelMetadata metadata;
     private final Map<String, Integer> index;
     private final ScoringModel model;
+    private final String source;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile List<String> popular = List.of();
 
     public LoadedModel(long version, ModelMetadata metadata, ScoringModel model) {
+        this(version, metadata, model, null);
+    }
+
+    /** @param source where it was loaded from (directory or TF Serving predict URL): the same version from elsewhere is another model */
+    public LoadedModel(long version, ModelMetadata metadata, ScoringModel model, String source) {
         this.version = version;
         this.metadata = metadata;
         this.model = model;
+        this.source = source;
         List<String> items = metadata.items();
         Map<String, Integer> idx = new HashMap<>(items.size() * 2);
         for (int i = 0; i < items.size(); i++) {
@@ -32,6 +39,10 @@ public final class LoadedModel {
 
     public long version() {
         return version;
+    }
+
+    public String source() {
+        return source;
     }
 
     public ModelMetadata metadata() {

@@ -11,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Scores through TensorFlow Serving's REST predict API ({@code POST /v1/models/NAME/versions/V:predict}). */
+/**
+ * Scores through TensorFlow Serving's REST predict API: {@code POST /v1/models/NAME/versions/V:predict}, or
+ * {@code .../labels/L:predict} for the version TF Serving's model config labels {@code stable} or {@code canary}.
+ */
 public final class TfServingModel implements ScoringModel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,10 +23,23 @@ public final class TfServingModel implements ScoringModel {
     private final Duration timeout;
 
     public TfServingModel(HttpClient client, String baseUrl, String name, long version, Duration timeout) {
+        this(client, predictUri(baseUrl, name, "versions/" + version), timeout);
+    }
+
+    public TfServingModel(HttpClient client, URI predict, Duration timeout) {
         this.client = client;
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.predict = URI.create(base + "/v1/models/" + name + "/versions/" + version + ":predict");
+        this.predict = predict;
         this.timeout = timeout;
+    }
+
+    /** @param selector {@code versions/V} or {@code labels/L} */
+    public static URI predictUri(String baseUrl, String name, String selector) {
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return URI.create(base + "/v1/models/" + name + "/" + selector + ":predict");
+    }
+
+    public URI predict() {
+        return predict;
     }
 
     @Override
