@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -34,8 +33,8 @@ import io.recoflow.recommend.ConfigMapVolume;
 import io.recoflow.recommend.RecommendApplication;
 import io.recoflow.recommend.TestInfra;
 import io.recoflow.recommend.TestModels;
+import io.recoflow.recommend.TfServingStub;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,9 +46,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +82,7 @@ class OperatorContractTest {
     Operator operator;
     FakeKubelet kubelet;
     ConfigurableApplicationContext app;
-    HttpServer tfServing;
+    TfServingStub tfServing;
 
     @BeforeAll
     static void modelsAndUsers() throws IOException {
@@ -122,7 +118,7 @@ class OperatorContractTest {
             app.close();
         }
         if (tfServing != null) {
-            tfServing.stop(0);
+            tfServing.close();
         }
         kubelet.close();
         operator.stop();
@@ -155,8 +151,7 @@ class OperatorContractTest {
 
     @Test
     void tfServingCanaryAtThirtyPercentSendsThatShareToTheCanaryLabel() throws Exception {
-        Map<String, AtomicLong> labels = new ConcurrentHashMap<>();
-        tfServing = stubTfServing(labels);
+        tfServing = new TfServingStub(ITEMS.size());
         canaryAtThirty(Runtime.TENSORFLOW_SERVING);
         // clients of TF Serving mount the routing ConfigMap, whose name does not follow the slot
         ConfigMapVolume mount = new ConfigMapVolume(Files.createDirectory(TestInfra.tempDir("etc").resolve("m")));
@@ -165,24 +160,25 @@ class OperatorContractTest {
         env.put(Serving.ENV_RUNTIME, Serving.RUNTIME_TF_SERVING);
         env.put(Serving.ENV_SERVING_FILE, mount.file(Serving.SERVING_KEY).toString());
         // the rendered endpoint is the in-cluster Service; here the stub stands in for it
-        env.put(Serving.ENV_TF_SERVING_URL, "http://127.0.0.1:" + tfServing.getAddress().getPort());
+        env.put(Serving.ENV_TF_SERVING_URL, tfServing.url());
         // TF Serving answers item indices; the service maps them through each version's metadata.json
         env.put(Serving.ENV_MODEL_BASE_PATH, models.toString());
         int[] ports = start(env);
 
-        labels.clear();
+        tfServing.reset();
         int canary = countVersion(ports[0], 2);
         System.out.println("tensorflow-serving: " + canary + " of " + USERS + " users on label canary at weight 30");
         assertThat(canary).isBetween(LOW, HIGH);
-        assertThat(labels.get("recs/labels/canary").get()).isEqualTo(canary);
-        assertThat(labels.get("recs/labels/stable").get()).isEqualTo(USERS - canary);
+        assertThat(tfServing.calls("recs/labels/canary")).isEqualTo(canary);
+        assertThat(tfServing.calls("recs/labels/stable")).isEqualTo(USERS - canary);
+        assertThat(tfServing.badRequests()).isZero();
 
         promoteToAll(mount, "recs-routing");
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> version(ports[0], user(0)) == 2 && version(ports[0], user(USERS - 1)) == 2);
-        labels.clear();
+        tfServing.reset();
         assertThat(countVersion(ports[0], 2)).isEqualTo(USERS);
-        assertThat(labels.keySet()).containsExactly("recs/labels/stable");
+        assertThat(tfServing.targets()).containsExactly("recs/labels/stable");
     }
 
     /** v1 serving, v2 promoted; the canary waits at its first step, 30 %, for ten minutes of test clock. */
@@ -296,26 +292,5 @@ class OperatorContractTest {
 
     static void await(java.util.concurrent.Callable<Boolean> done) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(done);
-    }
-
-    /** TF Serving's REST predict API: counts which label (or version) each request asked for. */
-    static HttpServer stubTfServing(Map<String, AtomicLong> labels) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/models/", ex -> {
-            String path = ex.getRequestURI().getPath();
-            String target = path.substring("/v1/models/".length(), path.length() - ":predict".length());
-            int k = JSON.readTree(ex.getRequestBody()).path("inputs").path("k").asInt(2);
-            labels.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
-            int n = Math.min(Math.max(k, 1), ITEMS.size());
-            byte[] body = JSON.writeValueAsBytes(Map.of("outputs", Map.of(
-                    "indices", IntStream.range(0, n).toArray(),
-                    "scores", IntStream.range(0, n).mapToDouble(i -> 1.0 / (i + 1)).toArray())));
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
-        return server;
     }
 }

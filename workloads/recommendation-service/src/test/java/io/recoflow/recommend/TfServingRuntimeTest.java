@@ -48,55 +48,7 @@ class TfServingRuntimeTest {
     static final HttpClient client = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
 
-    /** A TF Serving stand-in: answers any {@code /v1/models/NAME/(labels|versions)/X:predict} and counts them. */
-    static final class Stub implements AutoCloseable {
-        final HttpServer server;
-        final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
-        final AtomicLong badRequests = new AtomicLong();
-
-        Stub() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/v1/models/", ex -> {
-                // e.g. /v1/models/recommender/labels/canary:predict -> "recommender/labels/canary"
-                String path = ex.getRequestURI().getPath();
-                String target = path.substring("/v1/models/".length(), path.length() - ":predict".length());
-                JsonNode req = json.readTree(ex.getRequestBody());
-                JsonNode in = req.path("inputs");
-                int k = in.path("k").asInt();
-                if (!"POST".equals(ex.getRequestMethod()) || !path.endsWith(":predict")
-                        || !"serving_default".equals(req.path("signature_name").asText())
-                        || !in.path("history").isArray() || k < 1) {
-                    badRequests.incrementAndGet();
-                }
-                calls.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
-                int n = Math.min(k, ITEMS.size());
-                byte[] body = json.writeValueAsBytes(Map.of("outputs", Map.of(
-                        "indices", IntStream.range(0, n).toArray(),
-                        "scores", IntStream.range(0, n).mapToDouble(i -> 1.0 / (i + 1)).toArray())));
-                ex.getResponseHeaders().set("Content-Type", "application/json");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-                ex.close();
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        long calls(String target) {
-            AtomicLong n = calls.get(target);
-            return n == null ? 0 : n.get();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
-    Stub stub;
+    TfServingStub stub;
     ConfigurableApplicationContext app;
 
     @BeforeAll
@@ -173,7 +125,7 @@ class TfServingRuntimeTest {
 
     @Test
     void eachUserAsksForItsLabelAndGetsTheVersionTheFileMapsItTo() throws Exception {
-        stub = new Stub();
+        stub = new TfServingStub(ITEMS.size());
         String canary = servingFile(stub.url(), 1, 2L, 30);
         ConfigMapVolume mount = start(canary, Map.of());
         ServingPlan plan = ServingPlan.of(ServingConfig.parse(canary));
@@ -192,8 +144,8 @@ class TfServingRuntimeTest {
         assertThat(toCanary).isBetween(533L, 668L);
         assertThat(stub.calls("recommender/labels/canary") - canary0).isEqualTo(toCanary);
         assertThat(stub.calls("recommender/labels/stable") - stable0).isEqualTo(USERS - toCanary);
-        assertThat(stub.calls.keySet()).allMatch(t -> t.startsWith("recommender/labels/"));
-        assertThat(stub.badRequests.get()).isZero();
+        assertThat(stub.targets()).allMatch(t -> t.startsWith("recommender/labels/"));
+        assertThat(stub.badRequests()).isZero();
 
         // promotion: version 2 is now what "stable" means, and no request asks for "canary" any more
         String promoted = servingFile(stub.url(), 2, null, 0);
@@ -212,7 +164,7 @@ class TfServingRuntimeTest {
 
     @Test
     void theTfServingUrlVariableOverridesTheFilesEndpoint() throws Exception {
-        stub = new Stub();
+        stub = new TfServingStub(ITEMS.size());
         // nothing listens on the file's endpoint: every call must go to RECOFLOW_TF_SERVING_URL
         start(servingFile("http://127.0.0.1:9", 1, 2L, 50), Map.of(Serving.ENV_TF_SERVING_URL, stub.url()));
         for (int i = 0; i < 50; i++) {
