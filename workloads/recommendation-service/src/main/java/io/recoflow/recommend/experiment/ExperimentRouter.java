@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.recoflow.recommend.config.MountedFile;
 import io.recoflow.recommend.config.RecommendProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -89,28 +89,25 @@ public class ExperimentRouter {
         }
     }
 
-    /** Re-reads the file when its resolved path, mtime or size changed; a bad file keeps the previous config. */
+    /** Re-reads the file when its resolved path, mtime or content changed; a bad file keeps the previous config. */
     synchronized void reload() {
-        String now;
-        try {
-            Path real = file.toRealPath();
-            now = real + "|" + Files.getLastModifiedTime(real).toMillis() + "|" + Files.size(real);
-        } catch (NoSuchFileException e) {
-            now = "missing";
-        } catch (IOException e) {
-            log.warn("cannot stat experiment file {}: {}", file, e.toString());
+        MountedFile.Read read = MountedFile.read(file);
+        String now = read.stamp();
+        if (!read.missing() && read.bytes() == null) {
+            log.warn("cannot read experiment file {}: {}", file, now);
             return;
         }
         if (now.equals(stamp)) {
             return;
         }
         ExperimentConfig next;
-        if (now.equals("missing")) {
+        if (read.missing()) {
             log.info("experiment file {} is absent: everyone gets the newest model", file);
             next = ExperimentConfig.NONE;
         } else {
             try {
-                next = Files.size(file) == 0 ? ExperimentConfig.NONE : YAML.readValue(file.toFile(), ExperimentConfig.class);
+                next = read.bytes().length == 0 ? ExperimentConfig.NONE
+                        : YAML.readValue(read.bytes(), ExperimentConfig.class);
                 if (next == null) {
                     next = ExperimentConfig.NONE;
                 }

@@ -7,17 +7,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.common.contract.Serving;
 import io.recoflow.common.contract.ServingConfig;
+import io.recoflow.recommend.config.MountedFile;
 import io.recoflow.recommend.config.RecommendProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -37,7 +33,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class ServingFile {
     private static final Logger log = LoggerFactory.getLogger(ServingFile.class);
-    private static final String MISSING = "missing";
 
     private final Path file;
     private final String runtime;
@@ -115,30 +110,16 @@ public class ServingFile {
      * the path catches a {@code ..data} swap, the hash an in-place rewrite within the mtime's resolution.
      */
     synchronized void reload() {
-        String now = MISSING;
-        byte[] bytes = null;
-        String hash = "";
-        // twice: the kubelet deletes the old ..timestamp directory right after the swap, maybe between resolve and read
-        for (int attempt = 0; attempt < 2 && bytes == null; attempt++) {
-            try {
-                Path real = file.toRealPath();
-                long mtime = Files.getLastModifiedTime(real).toMillis();
-                bytes = Files.readAllBytes(real);
-                hash = sha256(bytes);
-                now = real + "|" + mtime + "|" + hash;
-            } catch (NoSuchFileException e) {
-                now = MISSING;
-            } catch (IOException e) {
-                now = "unreadable: " + e;
-                break;
-            }
-        }
+        MountedFile.Read read = MountedFile.read(file);
+        String now = read.stamp();
+        byte[] bytes = read.bytes();
+        String hash = read.hash();
         if (now.equals(stat)) {
             return;
         }
         stat = now;
         if (bytes == null) {
-            reject(now.equals(MISSING) ? "is absent" : "cannot be read (" + now + ")");
+            reject(read.missing() ? "is absent" : "cannot be read (" + now + ")");
             return;
         }
         if (hash.equals(appliedHash)) {
@@ -217,14 +198,6 @@ public class ServingFile {
             msg = j.getOriginalMessage() + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         }
         return msg == null ? e.toString() : msg.replaceAll("\\s+", " ").trim();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @PreDestroy
