@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point.
@@ -81,7 +82,14 @@ public final class OperatorMain {
             client.close();
             stopped.countDown();
         }, "shutdown"));
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // nothing reconciles now, but the metrics server's threads would keep the JVM (and /livez) up for ever:
+            // end, so that the kubelet restarts the pod and the failure shows as a crash loop
+            LoggerFactory.getLogger(OperatorMain.class).error("could not start the operator; exiting", e);
+            System.exit(1);
+        }
         stopped.await();
     }
 

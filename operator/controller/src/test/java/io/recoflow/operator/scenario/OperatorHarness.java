@@ -138,6 +138,34 @@ abstract class OperatorHarness {
                 });
     }
 
+    /** Edits the RecommendationModel's spec as a user (or Argo CD) would. */
+    RecommendationModel editModel(String name, java.util.function.Consumer<RecommendationModel> change) {
+        return client.resources(RecommendationModel.class).inNamespace(NS).withName(name).edit(r -> {
+            change.accept(r);
+            return r;
+        });
+    }
+
+    /**
+     * Reconciles run so far by a controller (JOSDK's reconcile timer counts failed ones too); needs
+     * {@link #meters()}.
+     */
+    static long reconciles(io.micrometer.core.instrument.MeterRegistry meters, String controller) {
+        var timer = meters.find("operator.sdk.controllers.execution.reconcile").tag("controller", controller).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    /**
+     * Changes an annotation of an owned Deployment (nothing the operator renders): its informer wakes the owner
+     * for a reconcile that has nothing to do.
+     */
+    void touchDeployment(String name) {
+        client.apps().deployments().inNamespace(NS).withName(name).edit(d -> {
+            d.getMetadata().getAnnotations().put("test.recoflow.io/touched", String.valueOf(System.nanoTime()));
+            return d;
+        });
+    }
+
     /** Waits at least 30 s whatever the caller says: build machines are shared and a loaded one is slow. */
     static <T> T await(Duration d, java.util.concurrent.Callable<T> get, Predicate<T> ok) {
         Duration limit = d.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : d;

@@ -3,6 +3,8 @@ package io.recoflow.operator.testing;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,6 +45,7 @@ public final class MockCluster implements AutoCloseable {
     private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private volatile KubernetesClient operatorClient;
+    private volatile Rbac rbac;
 
     private record Fault(Predicate<ApiRequest> when, int code, String message) {}
 
@@ -60,6 +63,10 @@ public final class MockCluster implements AutoCloseable {
                             return new MockResponse().setResponseCode(f.code()).setBody(status(f.code(), f.message()));
                         }
                     }
+                }
+                if ("POST".equals(request.getMethod())
+                        && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                    return rulesReview(request.getUtf8Body());
                 }
                 return super.dispatch(request);
             }
@@ -107,6 +114,29 @@ public final class MockCluster implements AutoCloseable {
 
     public void clearFaults() {
         faults.clear();
+    }
+
+    /**
+     * Answers SelfSubjectRulesReviews (what may I do in namespace N?) with these rules, as the API server does for
+     * the operator's ServiceAccount bound to them. Without it a review is refused (422).
+     */
+    public void authorize(Rbac rules) {
+        this.rbac = rules;
+    }
+
+    private MockResponse rulesReview(String body) {
+        Rbac rules = rbac;
+        if (rules == null) {
+            return new MockResponse().setResponseCode(422).setBody(status(422,
+                    "SelfSubjectRulesReview: no rules given to this mock (MockCluster.authorize)"));
+        }
+        SelfSubjectRulesReview review = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(body,
+                SelfSubjectRulesReview.class);
+        String namespace = review.getSpec() == null ? null : review.getSpec().getNamespace();
+        review.setStatus(new SubjectRulesReviewStatusBuilder().withIncomplete(false)
+                .withResourceRules(rules.rulesIn(namespace)).withNonResourceRules(List.of()).build());
+        return new MockResponse().setResponseCode(201)
+                .setBody(io.fabric8.kubernetes.client.utils.Serialization.asJson(review));
     }
 
     /** Creating the CRDs first makes the mock treat status as a subresource, as a real API server does. */

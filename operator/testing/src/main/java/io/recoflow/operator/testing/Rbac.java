@@ -1,6 +1,8 @@
 package io.recoflow.operator.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -21,19 +23,36 @@ import java.util.TreeSet;
  * resourceNames, which our manifests do not use).
  */
 public final class Rbac {
-    private final Set<String> grants;
+    /**
+     * What every authenticated user may do whatever the manifest says (the built-in system:basic-user
+     * ClusterRole): ask what it is allowed to do. JOSDK's leader election does that before it starts.
+     */
+    public static final Set<String> BASIC_USER = Set.of(
+            "authorization.k8s.io/selfsubjectrulesreviews:create",
+            "authorization.k8s.io/selfsubjectaccessreviews:create",
+            "authentication.k8s.io/selfsubjectreviews:create");
 
-    private Rbac(Set<String> grants) {
+    private final Set<String> grants;
+    private final List<Bound> rules;
+
+    /** A rule and where it applies: the namespace of its Role, or null for a ClusterRole (every namespace). */
+    private record Bound(String namespace, PolicyRule rule) {}
+
+    private Rbac(Set<String> grants, List<Bound> rules) {
         this.grants = grants;
+        this.rules = rules;
     }
 
     public static Rbac load(KubernetesClient client, Path manifest) throws IOException {
         Set<String> grants = new TreeSet<>();
+        List<Bound> bound = new ArrayList<>();
         try (InputStream in = Files.newInputStream(manifest)) {
             for (HasMetadata h : client.load(in).items()) {
                 List<PolicyRule> rules = h instanceof ClusterRole c ? c.getRules()
                         : h instanceof Role r ? r.getRules() : List.of();
+                String namespace = h instanceof Role ? h.getMetadata().getNamespace() : null;
                 for (PolicyRule rule : rules) {
+                    bound.add(new Bound(namespace, rule));
                     for (String g : rule.getApiGroups()) {
                         for (String res : rule.getResources()) {
                             for (String v : rule.getVerbs()) {
@@ -44,16 +63,33 @@ public final class Rbac {
                 }
             }
         }
-        return new Rbac(grants);
+        return new Rbac(grants, List.copyOf(bound));
     }
 
+    /** The manifest's grants (not {@link #BASIC_USER}). */
     public Set<String> grants() {
         return grants;
     }
 
     public boolean allows(ApiRequest r) {
-        return grants.contains(r.rule()) || grants.contains(r.group() + "/*:" + r.verb())
+        return BASIC_USER.contains(r.rule()) || grants.contains(r.rule()) || grants.contains(r.group() + "/*:" + r.verb())
                 || grants.contains(r.group() + "/" + r.resource() + ":*");
+    }
+
+    /**
+     * The rules that apply in a namespace (its Roles' and every ClusterRole's), as the API server answers a
+     * SelfSubjectRulesReview for it.
+     */
+    public List<ResourceRule> rulesIn(String namespace) {
+        List<ResourceRule> out = new ArrayList<>();
+        for (Bound b : rules) {
+            if (b.namespace() == null || b.namespace().equals(namespace)) {
+                out.add(new ResourceRuleBuilder().withApiGroups(b.rule().getApiGroups())
+                        .withResources(b.rule().getResources()).withVerbs(b.rule().getVerbs())
+                        .withResourceNames(b.rule().getResourceNames()).build());
+            }
+        }
+        return out;
     }
 
     /** Requests the manifest does not allow, as rules, sorted. */

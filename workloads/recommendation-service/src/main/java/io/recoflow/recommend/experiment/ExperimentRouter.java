@@ -8,7 +8,6 @@ import io.recoflow.recommend.config.MountedFile;
 import io.recoflow.recommend.config.RecommendProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
