@@ -13,6 +13,7 @@ import io.recoflow.operator.model.RecommendationModelReconciler;
 import io.recoflow.operator.version.ModelVersionReconciler;
 import io.recoflow.operator.version.registry.ModelRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,12 @@ public final class OperatorFactory {
 
     /**
      * Retries a failed reconcile (an owned object the API server refused, a status conflict) with exponential
-     * backoff from 1 s up to 5 min, without a limit: JOSDK's default gives up after a few attempts, which left
-     * resources stuck with a stale status.
+     * backoff from {@code first} (1 s in production) up to 5 min, without a limit: JOSDK's default gives up after
+     * a few attempts, which left resources stuck with a stale status.
      */
-    public static GenericRetry retry() {
-        return new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(300_000)
-                .withoutMaxAttempts();
+    public static GenericRetry retry(Duration first) {
+        return new GenericRetry().setInitialInterval(first.toMillis()).setIntervalMultiplier(2)
+                .setMaxInterval(300_000).withoutMaxAttempts();
     }
 
     /**
@@ -52,7 +53,7 @@ public final class OperatorFactory {
             if (meters != null) {
                 o.withMetrics(settings.perResourceMetrics()
                         ? MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters)
-                                .withCleanUpDelayInSeconds(60).build()
+                                .withCleanUpDelayInSeconds((int) settings.metricsCleanupDelay().toSeconds()).build()
                         : MicrometerMetrics.withoutPerResourceMetrics(meters));
             }
             if (settings.leaderElection()) {
@@ -70,8 +71,10 @@ public final class OperatorFactory {
             }
         });
         EventRecorder events = new EventRecorder(client, clock);
-        operator.register(new RecommendationModelReconciler(clock, settings, events), c -> c.withRetry(retry()));
-        operator.register(new ModelVersionReconciler(clock, events, registry), c -> c.withRetry(retry()));
+        operator.register(new RecommendationModelReconciler(clock, settings, events),
+                c -> c.withRetry(retry(settings.retryInterval())));
+        operator.register(new ModelVersionReconciler(clock, events, registry),
+                c -> c.withRetry(retry(settings.retryInterval())));
         return operator;
     }
 

@@ -13,10 +13,16 @@ import java.util.Map;
  * @param metricsPort port of /metrics and /healthz (0: pick a free one, -1: off)
  * @param prometheusUrl base URL of the Prometheus that canary analysis queries (null: analysis off)
  * @param perResourceMetrics also export reconcile metrics per resource (one timer per object: off by default,
- *     since 1,000 resources make tens of MB of /metrics; series of deleted resources are removed after a minute)
+ *     since 1,000 resources make tens of MB of /metrics)
+ * @param metricsCleanupDelay how long the per-resource series of a deleted resource stay (events about it, such
+ *     as its owned objects being garbage-collected, still arrive for a while)
+ * @param retryInterval first wait before a failed reconcile is retried; it doubles up to 5 min, without a limit on
+ *     attempts
  */
 public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
-        URI prometheusUrl, boolean perResourceMetrics) {
+        URI prometheusUrl, boolean perResourceMetrics, Duration metricsCleanupDelay, Duration retryInterval) {
+    static final Duration METRICS_CLEANUP_DELAY = Duration.ofSeconds(60);
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
     public static final String LEASE = "recoflow-operator-lease";
 
@@ -27,7 +33,8 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
                 env.get("RECOFLOW_LEASE_NAMESPACE"),
                 Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")),
                 prometheus(env.get("RECOFLOW_PROMETHEUS_URL")),
-                Boolean.parseBoolean(env.getOrDefault("RECOFLOW_METRICS_PER_RESOURCE", "false")));
+                Boolean.parseBoolean(env.getOrDefault("RECOFLOW_METRICS_PER_RESOURCE", "false")),
+                METRICS_CLEANUP_DELAY, RETRY_INTERVAL);
     }
 
     private static URI prometheus(String url) {
@@ -42,26 +49,42 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
     }
 
     public static Settings forTests() {
-        return new Settings(Duration.ofMillis(200), false, null, -1, null, false);
+        return new Settings(Duration.ofMillis(200), false, null, -1, null, false, METRICS_CLEANUP_DELAY,
+                RETRY_INTERVAL);
     }
 
     public Settings withLeaderElection(boolean on) {
-        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics);
+        return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics,
+                metricsCleanupDelay, retryInterval);
     }
 
     public Settings withMetricsPort(int port) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl, perResourceMetrics);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl, perResourceMetrics,
+                metricsCleanupDelay, retryInterval);
     }
 
     public Settings withMaxRequeue(Duration d) {
-        return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics);
+        return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics,
+                metricsCleanupDelay, retryInterval);
     }
 
     public Settings withPrometheusUrl(URI url) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url, perResourceMetrics);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url, perResourceMetrics,
+                metricsCleanupDelay, retryInterval);
     }
 
     public Settings withPerResourceMetrics(boolean on) {
-        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl, on);
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl, on,
+                metricsCleanupDelay, retryInterval);
+    }
+
+    public Settings withMetricsCleanupDelay(Duration d) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
+                perResourceMetrics, d, retryInterval);
+    }
+
+    public Settings withRetryInterval(Duration d) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
+                perResourceMetrics, metricsCleanupDelay, d);
     }
 }

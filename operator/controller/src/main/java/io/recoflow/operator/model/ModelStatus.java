@@ -109,9 +109,10 @@ public final class ModelStatus {
         s.observedGeneration = gen;
         String deployment = Names.deployment(rm, st.activeSlot());
         boolean rolling = st.phase() == ModelPhase.RollingOut;
-        boolean updating = !rolling && st.phase() != ModelPhase.Deploying && update != PodUpdate.NONE;
-
         boolean first = st.phase() == ModelPhase.Deploying || st.phase() == ModelPhase.Failed;
+        // a pod-template update replaces pods that served; the first version's pods (still coming up, or given
+        // up on: Failed) are no update, so Progressing is not True after the deadline
+        boolean updating = !rolling && !first && update != PodUpdate.NONE;
         boolean ready = st.serving() != null && !first
                 && (active == Health.AVAILABLE || ((rolling || updating) && servingPods));
         Reason readyReason;

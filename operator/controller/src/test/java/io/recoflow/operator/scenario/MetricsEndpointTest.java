@@ -40,6 +40,10 @@ class MetricsEndpointTest extends OperatorHarness {
             assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("text/plain"));
             assertThat(metrics.body()).contains("operator_sdk_").contains("recommendationmodel");
+            // by default one series per controller, none per resource (1,000 models would be tens of MB)
+            assertThat(metrics.body()).contains("operator_sdk_reconciliations_started_total")
+                    .doesNotContain("name=\"retail-recs\"").doesNotContain("resource_name=")
+                    .doesNotContain("name=\"retail-recs-v1\"").doesNotContain("namespace=\"recs\"");
         }
     }
 

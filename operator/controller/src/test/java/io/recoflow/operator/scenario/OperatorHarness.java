@@ -138,12 +138,23 @@ abstract class OperatorHarness {
                 });
     }
 
-    /** Edits the RecommendationModel's spec as a user (or Argo CD) would. */
+    /**
+     * Edits the RecommendationModel's spec as a user (or Argo CD) would: again on a conflict, since the operator
+     * writes its status meanwhile (kubectl edit would ask the user to retry).
+     */
     RecommendationModel editModel(String name, java.util.function.Consumer<RecommendationModel> change) {
-        return client.resources(RecommendationModel.class).inNamespace(NS).withName(name).edit(r -> {
-            change.accept(r);
-            return r;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.resources(RecommendationModel.class).inNamespace(NS).withName(name).edit(r -> {
+                    change.accept(r);
+                    return r;
+                });
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -89,9 +89,14 @@ public final class MockCluster implements AutoCloseable {
         return operatorClient;
     }
 
-    /** A config pointing at this server with the operator's user agent (for a kubeconfig of a child process). */
+    /**
+     * A config pointing at this server with the operator's user agent. Without the client's own retries of 5xx
+     * answers (fabric8 retries them up to 10 times within ~19 s by default): an injected fault reaches the operator
+     * at once, and each reconcile attempt sends one request, so tests see the operator's own retrying.
+     */
     public Config operatorConfig() {
-        return new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build();
+        return new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT)
+                .withRequestRetryBackoffLimit(0).build();
     }
 
     public String url() {
