@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.EventRecorder;
+import io.recoflow.operator.core.PerResourceMetrics;
 import io.recoflow.operator.model.RecommendationModelReconciler;
 import io.recoflow.operator.version.ModelVersionReconciler;
 import io.recoflow.operator.version.registry.ModelRegistry;
@@ -52,8 +53,7 @@ public final class OperatorFactory {
                     .withSSABasedCreateUpdateMatchForDependentResources(false);
             if (meters != null) {
                 o.withMetrics(settings.perResourceMetrics()
-                        ? MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters)
-                                .withCleanUpDelayInSeconds((int) settings.metricsCleanupDelay().toSeconds()).build()
+                        ? PerResourceMetrics.of(meters, settings.metricsCleanupDelay())
                         : MicrometerMetrics.withoutPerResourceMetrics(meters));
             }
             if (settings.leaderElection()) {

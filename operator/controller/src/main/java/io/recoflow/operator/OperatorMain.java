@@ -106,7 +106,11 @@ public final class OperatorMain {
                     t.setDaemon(true);
                     return t;
                 });
-        return new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory() {
+        // fabric8 retries a 5xx up to 10 times (~19 s) inside one call by default: a refused write would hold a
+        // reconciler thread that long; JOSDK's own retry with backoff takes over after one more try
+        io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder(
+                io.fabric8.kubernetes.client.Config.autoConfigure(null)).withRequestRetryBackoffLimit(1).build();
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory() {
             @Override
             protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
                 builder.executor(executor);

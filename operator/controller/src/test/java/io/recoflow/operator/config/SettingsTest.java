@@ -3,7 +3,9 @@ package io.recoflow.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recoflow.operator.OperatorFactory;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,5 +20,19 @@ class SettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RECOFLOW_PROMETHEUS_URL");
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RECOFLOW_PROMETHEUS_URL", "http://a b")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void productionRetriesFromOneSecondWithoutLimitAndKeepsDeletedSeriesAMinute() {
+        Settings s = Settings.fromEnv(Map.of());
+        assertThat(s.retryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.metricsCleanupDelay()).isEqualTo(Duration.ofSeconds(60));
+        var retry = OperatorFactory.retry(s.retryInterval());
+        assertThat(retry.getInitialInterval()).isEqualTo(1000);
+        assertThat(retry.getIntervalMultiplier()).isEqualTo(2.0);
+        assertThat(retry.getMaxInterval()).isEqualTo(300_000);
+        assertThat(retry.getMaxAttempts()).as("no limit: JOSDK's default gives up after 5").isNegative();
+        assertThat(Settings.forTests().withRetryInterval(Duration.ofMillis(100)).retryInterval())
+                .isEqualTo(Duration.ofMillis(100));
     }
 }

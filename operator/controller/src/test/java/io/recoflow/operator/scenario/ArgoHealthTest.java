@@ -60,10 +60,9 @@ class ArgoHealthTest extends OperatorHarness {
         assertThat(health(mv("retail-recs-v2")).status()).isEqualTo("Progressing");
 
         // an invalid edit (the mock does not evaluate CEL): Degraded with the operator's message
-        client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").edit(r -> {
+        editModel("retail-recs", r -> {
             r.getSpec().autoscaling.minReplicas = 8;
             r.getSpec().autoscaling.maxReplicas = 3;
-            return r;
         });
         RecommendationModel invalid = await(Duration.ofSeconds(10), () -> rm("retail-recs"),
                 r -> Conditions.hasReason(r.getStatus().conditions, Conditions.READY,
@@ -76,10 +75,9 @@ class ArgoHealthTest extends OperatorHarness {
         // the deadline passes: rolled back although the spec is invalid (the last valid one is reconciled)
         advanceUntil(Duration.ofSeconds(10), Duration.ofSeconds(400),
                 () -> rm("retail-recs").getStatus().phase == ModelPhase.RolledBack);
-        client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").edit(r -> {
+        editModel("retail-recs", r -> {
             r.getSpec().autoscaling.maxReplicas = 10;
             r.getSpec().autoscaling.minReplicas = 2;
-            return r;
         });
         RecommendationModel back = await(Duration.ofSeconds(20), () -> rm("retail-recs"),
                 r -> r.getStatus().phase == ModelPhase.RolledBack

@@ -27,13 +27,11 @@ class InvalidSpecTest extends OperatorHarness {
                 && Conditions.isTrue(r.getStatus().conditions, Conditions.READY));
         String deploymentVersion = deployment("retail-recs-blue").getMetadata().getResourceVersion();
 
-        RecommendationModel edited = client.resources(RecommendationModel.class).inNamespace(NS)
-                .withName("retail-recs").edit(r -> {
-                    r.getSpec().autoscaling.minReplicas = 8;
-                    r.getSpec().autoscaling.maxReplicas = 3;
-                    r.getSpec().rollout.steps = List.of(new CanaryStep(50, 0), new CanaryStep(20, 0));
-                    return r;
-                });
+        RecommendationModel edited = editModel("retail-recs", r -> {
+            r.getSpec().autoscaling.minReplicas = 8;
+            r.getSpec().autoscaling.maxReplicas = 3;
+            r.getSpec().rollout.steps = List.of(new CanaryStep(50, 0), new CanaryStep(20, 0));
+        });
 
         var rm = await(Duration.ofSeconds(10), () -> rm("retail-recs"),
                 r -> r.getStatus().observedGeneration.equals(edited.getMetadata().getGeneration()));
@@ -49,10 +47,9 @@ class InvalidSpecTest extends OperatorHarness {
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("retail-recs")
                 .get().getSpec().getMinReplicas()).isEqualTo(2);
 
-        client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").edit(r -> {
+        editModel("retail-recs", r -> {
             r.getSpec().autoscaling.maxReplicas = 12;
             r.getSpec().rollout.steps = List.of(new CanaryStep(20, 0), new CanaryStep(100, 0));
-            return r;
         });
         await(Duration.ofSeconds(10), () -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
                 .withName("retail-recs").get(), h -> h.getSpec().getMinReplicas() == 8);

@@ -130,12 +130,21 @@ abstract class OperatorHarness {
         });
     }
 
+    /** Sets stage production, as an ML engineer would: again on a conflict with the operator's status write. */
     void promote(String mvName) {
-        client.resources(ModelVersion.class).inNamespace(NS).withName(mvName)
-                .edit(mv -> {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(ModelVersion.class).inNamespace(NS).withName(mvName).edit(mv -> {
                     mv.getSpec().stage = io.recoflow.operator.api.spec.Stage.PRODUCTION;
                     return mv;
                 });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -79,9 +79,8 @@ class ServingSpecChangeTest extends OperatorHarness {
     }
 
     private void edit(java.util.function.Consumer<RecommendationModel> change) {
-        client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").edit(r -> {
+        editModel("retail-recs", r -> {
             change.accept(r);
-            return r;
         });
     }
 

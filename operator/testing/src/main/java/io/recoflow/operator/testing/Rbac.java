@@ -72,7 +72,8 @@ public final class Rbac {
     }
 
     public boolean allows(ApiRequest r) {
-        return BASIC_USER.contains(r.rule()) || grants.contains(r.rule()) || grants.contains(r.group() + "/*:" + r.verb())
+        return BASIC_USER.contains(r.rule()) || grants.contains(r.rule())
+                || grants.contains(r.group() + "/*:" + r.verb())
                 || grants.contains(r.group() + "/" + r.resource() + ":*");
     }
 

@@ -1,0 +1,109 @@
+package io.recoflow.operator.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.spec.CanaryStep;
+import io.recoflow.operator.api.spec.Stage;
+import io.recoflow.operator.api.spec.Strategy;
+import io.recoflow.operator.api.status.ModelPhase;
+import io.recoflow.operator.api.status.VersionPhase;
+import io.recoflow.operator.core.Conditions;
+import io.recoflow.operator.core.Reason;
+import io.recoflow.operator.testing.ApiRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Least privilege, checked both ways over one lifecycle that exercises every kind of write the operator makes:
+ * everything it sends is granted by operator/deploy/operator.yaml (the harness checks that after every scenario),
+ * and everything the ClusterRole grants is used. The leader-election Role is exercised by
+ * {@link LeaderElectionProcessTest}, since this in-process operator runs without leader election.
+ */
+class RbacTest extends OperatorHarness {
+    static final Set<String> LEASE_GRANTS = Set.of("coordination.k8s.io/leases:get",
+            "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update",
+            "coordination.k8s.io/leases:patch");
+
+    @Test
+    void aWholeLifecycleUsesEveryGrantOfTheClusterRoleAndNothingElse() throws Exception {
+        String base = Fixtures.artifact(models, 1, 0.30);
+        Fixtures.artifact(models, 2, 0.32);
+        Fixtures.artifact(models, 3, 0.34);
+        create(Fixtures.model("retail-recs", Strategy.CANARY, 600));
+        create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
+        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
+        create(Fixtures.version("retail-recs", 3, base, Stage.CANDIDATE));
+        awaitServing(1);
+
+        // canary: the slot's ConfigMap and Deployment are updated step by step
+        promote("retail-recs-v2");
+        advanceUntil(Duration.ofSeconds(2), Duration.ofSeconds(600), () -> isServing(rm("retail-recs"), 2));
+
+        // blue-green: green comes up, the Service and HPA move to it, blue's Deployment and ConfigMap go
+        editModel("retail-recs", r -> {
+            r.getSpec().rollout.strategy = Strategy.BLUE_GREEN;
+            r.getSpec().rollout.steps = null;
+        });
+        promote("retail-recs-v3");
+        awaitServing(3);
+        assertThat(rm("retail-recs").getStatus().activeSlot).isEqualTo("green");
+        await(Duration.ofSeconds(30), () -> deployment("retail-recs-blue") == null, gone -> gone);
+
+        // autoscaling on -> off: the HPA is deleted, the Deployment gets fixed replicas
+        editModel("retail-recs", r -> {
+            r.getSpec().autoscaling = null;
+            r.getSpec().replicas = 3;
+        });
+        await(Duration.ofSeconds(30), () -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
+                .withName("retail-recs").get() == null, gone -> gone);
+        await(Duration.ofSeconds(30), () -> deployment("retail-recs-green"), d -> d.getSpec().getReplicas() == 3);
+
+        // an owned object deleted by hand comes back
+        String serviceUid = client.services().inNamespace(NS).withName("retail-recs").get().getMetadata().getUid();
+        client.services().inNamespace(NS).withName("retail-recs").delete();
+        await(Duration.ofSeconds(30), () -> client.services().inNamespace(NS).withName("retail-recs").get(),
+                s -> s != null && !s.getMetadata().getUid().equals(serviceUid));
+
+        // the same invalid edit twice: the second Warning bumps the first Event's count
+        for (int i = 0; i < 2; i++) {
+            var invalid = editModel("retail-recs", r -> r.getSpec().rollout.steps = List.of(new CanaryStep(50, 0)));
+            await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> invalid.getMetadata().getGeneration()
+                    .equals(r.getStatus().observedGeneration)
+                    && Conditions.hasReason(r.getStatus().conditions, Conditions.READY, Reason.InvalidSpec));
+            var valid = editModel("retail-recs", r -> r.getSpec().rollout.steps = null);
+            await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> valid.getMetadata().getGeneration()
+                    .equals(r.getStatus().observedGeneration)
+                    && Conditions.isTrue(r.getStatus().conditions, Conditions.READY));
+        }
+        List<Event> invalidEvents = await(Duration.ofSeconds(30), () -> events("retail-recs").stream()
+                .filter(e -> "InvalidSpec".equals(e.getReason())).toList(),
+                l -> l.size() == 1 && Integer.valueOf(2).equals(l.get(0).getCount()));
+        assertThat(invalidEvents.get(0).getType()).isEqualTo("Warning");
+
+        // the model goes: its versions say so
+        client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").delete();
+        await(Duration.ofSeconds(30), () -> mv("retail-recs-v3"), m -> m.getStatus().phase == VersionPhase.Pending);
+
+        List<ApiRequest> calls = cluster.requests();
+        assertThat(rbac.denied(calls)).as("requests operator/deploy/operator.yaml does not allow").isEmpty();
+        Set<String> unused = new TreeSet<>(rbac.unused(calls));
+        unused.removeAll(LEASE_GRANTS);
+        assertThat(unused).as("grants of operator/deploy/operator.yaml the operator never used").isEmpty();
+        assertThat(rbac.grants()).containsAll(LEASE_GRANTS);
+    }
+
+    private void awaitServing(long version) {
+        await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> isServing(r, version)
+                && Conditions.isTrue(r.getStatus().conditions, Conditions.READY));
+    }
+
+    private static boolean isServing(RecommendationModel r, long version) {
+        return r.getStatus() != null && r.getStatus().phase == ModelPhase.Serving
+                && Long.valueOf(version).equals(r.getStatus().servingVersion);
+    }
+}
