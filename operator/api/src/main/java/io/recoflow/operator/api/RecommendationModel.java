@@ -24,6 +24,7 @@ import io.recoflow.operator.api.status.RecommendationModelStatus;
 @AdditionalPrinterColumn(name = "Weight", jsonPath = ".status.canaryWeight", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Analysis", jsonPath = ".status.analysis.result", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Clusters", jsonPath = ".status.clustersReady", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class RecommendationModel extends CustomResource<RecommendationModelSpec, RecommendationModelStatus>

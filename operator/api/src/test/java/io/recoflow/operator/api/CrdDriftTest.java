@@ -30,7 +30,8 @@ class CrdDriftTest {
             + "  mvn -B -pl operator/api test -Dtest=CrdDriftTest -Drecoflow.crds.refresh=true";
     static final Map<String, Class<?>> KINDS = Map.of(
             "recommendationmodels.recoflow.io-v1.yml", RecommendationModel.class,
-            "modelversions.recoflow.io-v1.yml", ModelVersion.class);
+            "modelversions.recoflow.io-v1.yml", ModelVersion.class,
+            "clustertargets.recoflow.io-v1.yml", io.recoflow.operator.api.placement.ClusterTarget.class);
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {

@@ -6,7 +6,7 @@ import io.recoflow.operator.core.Conditions;
 import io.recoflow.operator.core.Reason;
 
 import io.recoflow.operator.api.RecommendationModel;
-import io.recoflow.operator.api.spec.ClusterTarget;
+import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.operator.api.status.AnalysisStatus;
@@ -239,7 +239,7 @@ public final class ModelStatus {
             out.add(new Endpoint(LOCAL, grpc, http, 100));
             return out;
         }
-        for (ClusterTarget c : rm.getSpec().placement.clusters) {
+        for (PlacementCluster c : rm.getSpec().placement.clusters) {
             boolean local = LOCAL.equals(c.name);
             out.add(new Endpoint(c.name, local ? grpc : null, local ? http : null, c.weight));
         }

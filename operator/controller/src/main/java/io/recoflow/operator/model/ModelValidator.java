@@ -3,7 +3,7 @@ package io.recoflow.operator.model;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.Autoscaling;
 import io.recoflow.operator.api.spec.CanaryStep;
-import io.recoflow.operator.api.spec.ClusterTarget;
+import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.spec.Placement;
 import io.recoflow.operator.api.spec.RecommendationModelSpec;
 import io.recoflow.operator.api.spec.Rollout;
@@ -136,7 +136,7 @@ public final class ModelValidator implements Validator<RecommendationModel> {
         int sum = 0;
         Set<String> names = new HashSet<>();
         for (int i = 0; i < p.clusters.size(); i++) {
-            ClusterTarget c = p.clusters.get(i);
+            PlacementCluster c = p.clusters.get(i);
             String path = "spec.placement.clusters[" + i + "]";
             if (c == null || c.name == null || c.weight == null) {
                 errors.add(path + ": name and weight are required");

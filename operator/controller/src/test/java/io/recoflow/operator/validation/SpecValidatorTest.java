@@ -8,7 +8,7 @@ import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.ArtifactSource;
 import io.recoflow.operator.api.spec.Autoscaling;
 import io.recoflow.operator.api.spec.CanaryStep;
-import io.recoflow.operator.api.spec.ClusterTarget;
+import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.spec.MlflowSource;
 import io.recoflow.operator.api.spec.ModelVersionSpec;
 import io.recoflow.operator.api.spec.Placement;
@@ -150,8 +150,8 @@ class SpecValidatorTest {
         assertThat(Specs.validate(mv)).containsExactly("spec.version: must be >= 1");
     }
 
-    private static ClusterTarget cluster(String name, int weight) {
-        ClusterTarget c = new ClusterTarget();
+    private static PlacementCluster cluster(String name, int weight) {
+        PlacementCluster c = new PlacementCluster();
         c.name = name;
         c.weight = weight;
         return c;

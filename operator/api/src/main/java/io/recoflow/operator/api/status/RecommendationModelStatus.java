@@ -49,4 +49,14 @@ public class RecommendationModelStatus extends Status {
     @JsonPropertyDescription("The last spec that passed validation, as JSON: while the current spec is invalid the "
             + "operator keeps reconciling this one (deadlines, analysis, rollback), as Flink's lastReconciledSpec.")
     public String lastValidSpec;
+
+    @JsonPropertyDescription("One entry per cluster of spec.placement (absent without a placement).")
+    public List<ClusterStatus> clusters;
+
+    @JsonPropertyDescription("Clusters serving / clusters with weight, e.g. 2/2 (the CLUSTERS column).")
+    public String clustersReady;
+
+    @JsonPropertyDescription("Sequential placement rollout: index in spec.placement.clusters of the cluster the "
+            + "canary steps run on now.")
+    public Integer rolloutCluster;
 }

@@ -9,11 +9,12 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ClusterTarget {
+/** One cluster of a placement: a ClusterTarget by name (or "local", the hub) and its share of traffic. */
+public class PlacementCluster {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
     @Size(max = 63) // the pattern says so too, but the API server's CEL cost estimate only reads maxLength
-    @JsonPropertyDescription("Cluster name; 'local' is the cluster the operator runs in.")
+    @JsonPropertyDescription("Name of a ClusterTarget; 'local' is the cluster the operator runs in (the hub).")
     public String name;
 
     @Required
