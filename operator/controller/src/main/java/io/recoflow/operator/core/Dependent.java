@@ -42,20 +42,35 @@ public final class Dependent<R extends HasMetadata, P extends HasMetadata> {
     private static final ObjectMapper SORTED = Serialization.jsonMapper().copy()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
+    /**
+     * Where a Dependent reads the live objects and records its own writes: the hub's JOSDK informer, or a member
+     * cluster's informer (placement/).
+     */
+    public interface Cache<R> {
+        Optional<R> get(ResourceID id);
+
+        void created(ResourceID primary, R created);
+
+        void updated(ResourceID primary, R updated, R previous);
+    }
+
     private final Class<R> type;
     private final KubernetesClient client;
     private final BinaryOperator<R> carry;
     private final InformerEventSource<R, P> source;
+    private final Cache<R> cache;
 
     /**
      * @param carry copies from the live object what the API server or another controller owns (a Service's
      *     cluster IP, replicas an HPA set) into the desired one before an update; (desired, live) -> desired
      */
-    private Dependent(Class<R> type, KubernetesClient client, BinaryOperator<R> carry, InformerEventSource<R, P> source) {
+    private Dependent(Class<R> type, KubernetesClient client, BinaryOperator<R> carry, InformerEventSource<R, P> source,
+            Cache<R> cache) {
         this.type = type;
         this.client = client;
         this.carry = carry;
         this.source = source;
+        this.cache = cache;
     }
 
     /** An informer on the operator's objects of {@code type} (label-selected), mapped to their controller owner. */
@@ -66,7 +81,29 @@ public final class Dependent<R extends HasMetadata, P extends HasMetadata> {
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(owner))
                 .build(), context);
-        return new Dependent<>(type, context.getClient(), carry, source);
+        Cache<R> cache = new Cache<>() {
+            @Override
+            public Optional<R> get(ResourceID id) {
+                return source.get(id);
+            }
+
+            @Override
+            public void created(ResourceID primary, R created) {
+                source.handleRecentResourceCreate(primary, created);
+            }
+
+            @Override
+            public void updated(ResourceID primary, R updated, R previous) {
+                source.handleRecentResourceUpdate(primary, updated, previous);
+            }
+        };
+        return new Dependent<>(type, context.getClient(), carry, source, cache);
+    }
+
+    /** Objects of {@code type} in another cluster: written through its client, read from its cache. */
+    public static <R extends HasMetadata, P extends HasMetadata> Dependent<R, P> of(Class<R> type,
+            KubernetesClient client, Cache<R> cache, BinaryOperator<R> carry) {
+        return new Dependent<>(type, client, carry, null, cache);
     }
 
     public static <R extends HasMetadata, P extends HasMetadata> Dependent<R, P> of(Class<R> type, Class<P> owner,
@@ -74,6 +111,7 @@ public final class Dependent<R extends HasMetadata, P extends HasMetadata> {
         return of(type, owner, context, (desired, live) -> desired);
     }
 
+    /** The hub informer (null for another cluster's objects). */
     public InformerEventSource<R, P> source() {
         return source;
     }
@@ -84,7 +122,7 @@ public final class Dependent<R extends HasMetadata, P extends HasMetadata> {
 
     /** The cached object, if the informer has it. */
     public Optional<R> get(String namespace, String name) {
-        return source.get(new ResourceID(name, namespace));
+        return cache.get(new ResourceID(name, namespace));
     }
 
     /**
@@ -102,11 +140,11 @@ public final class Dependent<R extends HasMetadata, P extends HasMetadata> {
         desired.getMetadata().setAnnotations(annotations);
         ResourceID owned = ResourceID.fromResource(desired);
         ResourceID primary = ResourceID.fromResource(owner);
-        R live = source.get(owned).orElse(null);
+        R live = cache.get(owned).orElse(null);
         if (live == null) {
             LOG.debug("create {} {}", desired.getKind(), desired.getMetadata().getName());
             R created = client.resource(desired).create();
-            source.handleRecentResourceCreate(primary, created);
+            cache.created(primary, created);
             return true;
         }
         if (live.getMetadata().getAnnotations() != null && hash.equals(live.getMetadata().getAnnotations().get(HASH))) {
@@ -116,7 +154,7 @@ public final class Dependent<R extends HasMetadata, P extends HasMetadata> {
         next.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
         LOG.debug("update {} {}", desired.getKind(), desired.getMetadata().getName());
         R updated = client.resource(next).update();
-        source.handleRecentResourceUpdate(primary, updated, live);
+        cache.updated(primary, updated, live);
         return true;
     }
 

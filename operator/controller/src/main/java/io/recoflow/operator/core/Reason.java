@@ -31,6 +31,10 @@ public enum Reason {
     AnalysisInconclusive,
     RolledBack,
     UpdateStalled,
+    // placement (any kind placed in member clusters)
+    ClusterFailover,
+    ClusterRestored,
+    ClusterNotUsable,
     // ModelVersion
     ModelNotFound,
     ArtifactResolved,
@@ -40,5 +44,11 @@ public enum Reason {
     RegistryUnavailable,
     RollingOut,
     Ready,
-    Archived
+    Archived,
+    // ClusterTarget
+    Reachable,
+    Unreachable,
+    CredentialsRejected,
+    SecretNotFound,
+    KubeconfigInvalid
 }

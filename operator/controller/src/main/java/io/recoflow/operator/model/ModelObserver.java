@@ -58,7 +58,7 @@ final class ModelObserver {
         if (slot == null) {
             return Health.MISSING;
         }
-        return health(resources.deployment(rm, slot.slot()).orElse(null), DeploymentRenderer.render(rm, slot));
+        return health(resources.deployment(rm, slot.slot()).orElse(null), resources.render(rm, slot));
     }
 
     /** Whether any pod of the slot serves, whatever version it runs (old pods keep serving during an update). */
@@ -80,7 +80,7 @@ final class ModelObserver {
         if (live == null) {
             return PodUpdate.NONE;
         }
-        if (!Dependent.rendered(live, DeploymentRenderer.render(rm, slot))) {
+        if (!Dependent.rendered(live, resources.render(rm, slot))) {
             return PodUpdate.ROLLING; // just written; the Deployment controller has not seen it yet
         }
         DeploymentStatus st = live.getStatus();

@@ -10,6 +10,10 @@ import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.operator.api.status.AnalysisStatus;
+import io.recoflow.operator.api.status.ClusterStatus;
+import io.recoflow.operator.model.rollout.ServingPlan;
+import io.recoflow.operator.model.rollout.SlotPlan;
+import io.recoflow.operator.placement.Weights;
 import io.recoflow.operator.api.status.Endpoint;
 import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.api.status.RecommendationModelStatus;
@@ -244,5 +248,115 @@ public final class ModelStatus {
             out.add(new Endpoint(c.name, local ? grpc : null, local ? http : null, c.weight));
         }
         return out;
+    }
+
+    /** One cluster's line of status.clusters. */
+    static ClusterStatus cluster(RecommendationModel scaled, ModelPlacement.Cluster c, RolloutState st,
+            ServingPlan plan, Health health, boolean pods, Weights.Effective w, boolean reachable, String endpoint,
+            String problem) {
+        ClusterStatus out = new ClusterStatus();
+        out.name = c.name();
+        out.weight = c.weight();
+        out.effectiveWeight = w == null ? 0 : w.effective();
+        out.failedOver = w != null && w.failedOver() ? true : null;
+        out.unhealthySince = w == null || w.unhealthySince() == null ? null : w.unhealthySince().toString();
+        out.healthySince = w == null || w.healthySince() == null ? null : w.healthySince().toString();
+        out.reachable = reachable;
+        out.endpoint = endpoint;
+        SlotPlan active = plan.active();
+        out.servingVersion = active == null ? null : active.stable();
+        out.candidateVersion = active == null ? null : active.canary();
+        var spec = scaled.getSpec();
+        out.desiredReplicas = spec.autoscaling != null ? spec.autoscaling.minReplicas
+                : spec.replicas == null ? 1 : spec.replicas;
+        out.readyReplicas = c.usable() ? ModelPlacement.ready(c.resources().deployment(scaled, plan.activeSlot()))
+                : null;
+        if (c.weight() == 0) {
+            out.phase = "Pending";
+            out.message = "weight 0: nothing placed";
+        } else if (!c.usable() || !reachable) {
+            out.phase = c.resources() == null ? "Pending" : "Unreachable";
+            out.message = problem;
+        } else if (health == Health.AVAILABLE) {
+            out.phase = st.rollingOut() && active != null && active.canary() != null ? "RollingOut" : "Serving";
+            out.message = problem;
+        } else if (pods) {
+            out.phase = "RollingOut";
+            out.message = problem != null ? problem : "the previous pods serve while new ones come up";
+        } else {
+            out.phase = "Unavailable";
+            out.message = problem != null ? problem : "no available pod";
+        }
+        return out;
+    }
+
+    /**
+     * The placement part of status: status.clusters, the CLUSTERS column, Degraded while a cluster is failed over,
+     * Ready=False while a cluster of the placement cannot be used at all (unknown ClusterTarget, bad Secret).
+     *
+     * @return events to announce: {reason, message}
+     */
+    static List<String[]> placed(RecommendationModel rm, List<ClusterStatus> now, java.util.Set<String> leaving,
+            Integer rolloutCluster, boolean specValid, Instant at) {
+        RecommendationModelStatus s = of(rm);
+        Long gen = rm.getMetadata().getGeneration();
+        List<String[]> news = new ArrayList<>();
+        java.util.Map<String, ClusterStatus> was = new java.util.HashMap<>();
+        if (s.clusters != null) {
+            s.clusters.forEach(c -> was.put(c.name, c));
+        }
+        List<ClusterStatus> out = new ArrayList<>(now);
+        // clusters that left the placement stay listed until their objects are gone
+        if (s.clusters != null) {
+            for (ClusterStatus old : s.clusters) {
+                if (now.stream().noneMatch(c -> c.name.equals(old.name)) && leaving.contains(old.name)) {
+                    ClusterStatus gone = new ClusterStatus();
+                    gone.name = old.name;
+                    gone.phase = "Removing";
+                    gone.weight = 0;
+                    gone.effectiveWeight = 0;
+                    gone.message = "left the placement; its objects are deleted once it can be reached";
+                    out.add(gone);
+                }
+            }
+        }
+        String weights = now.stream().map(c -> c.name + "=" + c.effectiveWeight)
+                .collect(java.util.stream.Collectors.joining(", "));
+        for (ClusterStatus c : now) {
+            ClusterStatus b = was.get(c.name);
+            boolean wasFailed = b != null && Boolean.TRUE.equals(b.failedOver);
+            if (Boolean.TRUE.equals(c.failedOver) && !wasFailed) {
+                news.add(new String[] {Reason.ClusterFailover.name(), "cluster " + c.name + " has not served since "
+                        + c.unhealthySince + " (" + c.message + "); its traffic moved: " + weights});
+            } else if (!Boolean.TRUE.equals(c.failedOver) && wasFailed) {
+                news.add(new String[] {Reason.ClusterRestored.name(), "cluster " + c.name
+                        + " serves again; effective weights " + weights});
+            }
+        }
+        s.clusters = out;
+        long weighted = now.stream().filter(c -> c.weight > 0).count();
+        long serving = now.stream().filter(c -> c.weight > 0
+                && ("Serving".equals(c.phase) || "RollingOut".equals(c.phase))).count();
+        s.clustersReady = serving + "/" + weighted;
+        s.rolloutCluster = rolloutCluster;
+        if (s.servingVersion != null) {
+            s.endpoints = now.stream().filter(c -> c.weight > 0).map(c -> new Endpoint(c.name, null,
+                    c.endpoint == null ? null : c.endpoint.startsWith("http") ? c.endpoint : "http://" + c.endpoint,
+                    c.effectiveWeight)).toList();
+        }
+        List<ClusterStatus> failed = now.stream().filter(c -> Boolean.TRUE.equals(c.failedOver)).toList();
+        if (!failed.isEmpty()) {
+            CONDITIONS.set(s.conditions, Conditions.DEGRADED, true, Reason.ClusterFailover, "cluster "
+                    + failed.stream().map(c -> c.name).collect(java.util.stream.Collectors.joining(", "))
+                    + " failed over (" + failed.get(0).message + "); effective weights " + weights, gen, at);
+        }
+        List<ClusterStatus> unusable = now.stream().filter(c -> c.weight > 0 && "Pending".equals(c.phase)
+                && c.message != null).toList();
+        if (specValid && !unusable.isEmpty()) {
+            CONDITIONS.set(s.conditions, Conditions.READY, false, Reason.ClusterNotUsable, unusable.stream()
+                    .map(c -> c.message).collect(java.util.stream.Collectors.joining("; "))
+                    + "; the other clusters keep serving", gen, at);
+        }
+        return news;
     }
 }

@@ -2,7 +2,10 @@ package io.recoflow.operator.model;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -12,7 +15,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.placement.ClusterTarget;
+import io.recoflow.operator.api.spec.Placement;
 import io.recoflow.operator.api.spec.Strategy;
+import io.recoflow.operator.api.status.ClusterStatus;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.Conditions;
 import io.recoflow.operator.core.EventRecorder;
@@ -26,6 +32,10 @@ import io.recoflow.operator.model.rollout.PodUpdate;
 import io.recoflow.operator.model.rollout.RolloutMachine;
 import io.recoflow.operator.model.rollout.RolloutPolicy;
 import io.recoflow.operator.model.rollout.RolloutState;
+import io.recoflow.operator.model.rollout.Sequential;
+import io.recoflow.operator.placement.MemberInformers;
+import io.recoflow.operator.placement.Members;
+import io.recoflow.operator.placement.Weights;
 import io.recoflow.operator.model.rollout.ServingPlan;
 import io.recoflow.operator.model.rollout.Target;
 import io.recoflow.operator.model.rollout.Transition;
@@ -51,19 +61,27 @@ import java.util.Set;
  * Writes only status (never spec) and Events.
  */
 @ControllerConfiguration(name = RecommendationModelReconciler.NAME)
-public class RecommendationModelReconciler implements Reconciler<RecommendationModel> {
+public class RecommendationModelReconciler implements Reconciler<RecommendationModel>,
+        Cleaner<RecommendationModel> {
     public static final String NAME = "recommendationmodel";
 
     private final Clock clock;
     private final Settings settings;
     private final CanaryAnalysis analysis;
     private final EventRecorder events;
-    private ServingResources resources;
+    private final Members members;
+    private ModelPlacement placement;
 
     public RecommendationModelReconciler(Clock clock, Settings settings, EventRecorder events) {
+        this(clock, settings, events, null);
+    }
+
+    /** @param members the member clusters a placement may name (null: the hub only) */
+    public RecommendationModelReconciler(Clock clock, Settings settings, EventRecorder events, Members members) {
         this.clock = clock;
         this.settings = settings;
         this.events = events;
+        this.members = members;
         this.analysis = settings.prometheusUrl() == null ? CanaryAnalysis.OFF
                 : new PrometheusAnalysis(settings.prometheusUrl(), Duration.ofSeconds(5));
     }
@@ -71,7 +89,10 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
     @Override
     public List<EventSource<?, RecommendationModel>> prepareEventSources(
             EventSourceContext<RecommendationModel> context) {
-        resources = new ServingResources(context);
+        ServingResources hub = new ServingResources(context);
+        MemberInformers<RecommendationModel> informers = new MemberInformers<>(RecommendationModel.class,
+                HasMetadata.getKind(RecommendationModel.class));
+        placement = new ModelPlacement(hub, members, informers);
         var versions = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ModelVersion.class, RecommendationModel.class)
                         .withName("modelversions")
@@ -84,8 +105,9 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                                 ModelObserver.targetKey(before)))
                         .build(),
                 context);
-        List<EventSource<?, RecommendationModel>> sources = new ArrayList<>(resources.sources());
+        List<EventSource<?, RecommendationModel>> sources = new ArrayList<>(hub.sources());
         sources.add(versions);
+        sources.add(informers);
         return sources;
     }
 
@@ -114,40 +136,117 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         Strategy strategy = rolloutStrategy(spec);
         RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout);
         RolloutState state = RolloutState.of(rm.getStatus());
-        ServingPlan before = ServingPlan.of(state, strategy);
+        List<ModelPlacement.Cluster> clusters = placement.clusters(spec);
+        boolean sequential = spec.getSpec().placement != null
+                && spec.getSpec().placement.rollout == Placement.Order.SEQUENTIAL;
+        Integer at = sequential ? rm.getStatus().rolloutCluster : null;
+
+        // failover first: which clusters take traffic decides whose health the rollout waits for
+        List<Weights.Observed> observed = new ArrayList<>();
+        for (ModelPlacement.Cluster c : clusters) {
+            ServingPlan plan = ServingPlan.of(Sequential.forCluster(state, c.index(), at), strategy);
+            boolean serving = c.usable() && placement.reachable(c)
+                    && ModelObserver.anyAvailable(spec, plan.activeSlot(), c.resources());
+            observed.add(new Weights.Observed(c.name(), c.weight(), serving || state.serving() == null));
+        }
+        Weights.Result weights = Weights.failover(observed, ModelPlacement.before(rm.getStatus().clusters), now,
+                Duration.ofSeconds(Placement.failoverSeconds(spec.getSpec().placement)),
+                Duration.ofSeconds(Placement.restoreSeconds(spec.getSpec().placement)));
+
         Target target = ModelObserver.target(rm, ctx.getSecondaryResources(ModelVersion.class));
-        Health active = ModelObserver.health(spec, before.active(), resources);
-        Health idle = ModelObserver.health(spec, before.slot(state.idleSlot()), resources);
+        ServingPlan before = ServingPlan.of(state, strategy);
+        Health active = null;
+        Health idle = null;
+        for (ModelPlacement.Cluster c : clusters) {
+            if (!gates(c, weights, at)) {
+                continue;
+            }
+            RecommendationModel scaled = ModelPlacement.scaled(spec, weights, c.name());
+            ServingPlan plan = ServingPlan.of(Sequential.forCluster(state, c.index(), at), strategy);
+            active = worst(active, c.usable() ? ModelObserver.health(scaled, plan.active(), c.resources())
+                    : Health.MISSING);
+            idle = worst(idle, c.usable() ? ModelObserver.health(scaled, plan.slot(state.idleSlot()), c.resources())
+                    : Health.MISSING);
+        }
+        active = active == null ? Health.MISSING : active;
+        idle = idle == null || before.slot(state.idleSlot()) == null ? Health.MISSING : idle;
 
         String ns = rm.getMetadata().getNamespace();
         String name = rm.getMetadata().getName();
         var slo = spec.getSpec().slo;
         Decision decision = RolloutMachine.decide(state, policy, target, active, idle, now,
                 version -> analysis.analyze(ns, name, version, slo));
+        Integer nextAt = null;
+        if (sequential) {
+            List<String> names = clusters.stream().map(ModelPlacement.Cluster::name).toList();
+            Sequential.Step step = Sequential.next(decision, state, at, clusters.size(), policy, names, now);
+            decision = step.decision();
+            nextAt = step.cluster();
+        }
         if (decision.analysis() != null) {
             ModelStatus.analyzed(rm, decision.analysis(), now);
         }
 
-        ServingPlan after = ServingPlan.of(decision.next(), strategy);
-        try {
-            resources.apply(spec, after);
-        } catch (KubernetesClientException e) {
-            String message = applyMessage(e);
-            boolean news = ModelStatus.applyFailed(rm, message, now);
-            StatusWriter.write(rm, original, ctx);
-            if (news) {
-                events.warning(rm, Reason.ApplyFailed, message);
+        Health activeAfter = null;
+        boolean servingPods = true;
+        PodUpdate update = PodUpdate.NONE;
+        List<ClusterStatus> statuses = new ArrayList<>();
+        for (ModelPlacement.Cluster c : clusters) {
+            RecommendationModel scaled = ModelPlacement.scaled(spec, weights, c.name());
+            RolloutState mine = Sequential.forCluster(decision.next(), c.index(), nextAt);
+            ServingPlan plan = ServingPlan.of(mine, strategy);
+            String problem = c.problem();
+            if (c.usable() && c.weight() > 0) {
+                try {
+                    c.resources().apply(scaled, plan);
+                } catch (KubernetesClientException e) {
+                    if (c.local()) {
+                        String message = applyMessage(e);
+                        boolean news = ModelStatus.applyFailed(rm, message, now);
+                        StatusWriter.write(rm, original, ctx);
+                        if (news) {
+                            events.warning(rm, Reason.ApplyFailed, message);
+                        }
+                        throw e; // JOSDK retries with backoff (see OperatorFactory); the rollout did not advance
+                    }
+                    problem = "writing to cluster " + c.name() + " failed: " + applyMessage(e);
+                }
             }
-            throw e; // JOSDK retries with backoff (see OperatorFactory); the rollout state did not advance
+            Health h = c.usable() ? ModelObserver.health(scaled, plan.active(), c.resources()) : Health.MISSING;
+            boolean pods = c.usable() && ModelObserver.anyAvailable(scaled, decision.next().activeSlot(),
+                    c.resources());
+            if (gates(c, weights, nextAt)) {
+                activeAfter = worst(activeAfter, h);
+                servingPods &= pods;
+                if (c.usable()) {
+                    PodUpdate u = ModelObserver.podUpdate(scaled, plan.active(), c.resources());
+                    update = u == PodUpdate.STALLED || update == PodUpdate.STALLED ? PodUpdate.STALLED
+                            : u == PodUpdate.ROLLING ? u : update;
+                }
+            }
+            if (spec.getSpec().placement != null) {
+                statuses.add(ModelStatus.cluster(scaled, c, mine, plan, h, pods, weights.of(c.name()),
+                        placement.reachable(c), placement.endpoint(rm, c), problem));
+            }
         }
-        Health activeAfter = ModelObserver.health(spec, after.active(), resources);
-        boolean servingPods = ModelObserver.anyAvailable(spec, decision.next().activeSlot(), resources);
-        PodUpdate update = ModelObserver.podUpdate(spec, after.active(), resources);
+        activeAfter = activeAfter == null ? Health.MISSING : activeAfter;
+        java.util.Set<String> leaving = spec.getSpec().placement == null ? java.util.Set.of()
+                : removeLeftClusters(rm, clusters);
+        boolean left = !leaving.isEmpty();
         boolean recovered = Conditions.hasReason(rm.getStatus().conditions, Conditions.READY, Reason.ApplyFailed);
         boolean stalled = ModelStatus.reconciled(spec, decision.next(), activeAfter, servingPods, update,
                 errors.isEmpty(), now);
+        List<String[]> failovers = spec.getSpec().placement == null ? List.of()
+                : ModelStatus.placed(spec, statuses, leaving, nextAt, errors.isEmpty(), now);
         // status first: a failed write retries the reconcile, and its events must not be announced twice
         UpdateControl<RecommendationModel> control = StatusWriter.write(rm, original, ctx);
+        for (String[] f : failovers) {
+            if (f[0].equals(Reason.ClusterFailover.name())) {
+                events.warning(rm, Reason.ClusterFailover, f[1]);
+            } else {
+                events.normal(rm, Reason.valueOf(f[0]), f[1]);
+            }
+        }
         if (invalidNews) {
             events.warning(rm, Reason.InvalidSpec, String.join("; ", errors)
                     + "; still reconciling the last valid spec");
@@ -171,13 +270,99 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             }
         }
         Duration requeue = decision.requeue();
+        if (weights.recheck() != null) {
+            requeue = requeue == null ? weights.recheck() : min(requeue, weights.recheck());
+        }
+        boolean waiting = clusters.stream().anyMatch(c -> c.weight() > 0 && !c.usable()) || left;
         if (requeue != null) {
             control.rescheduleAfter(min(requeue, settings.maxRequeue()));
-        } else if (decision.next().serving() != null && activeAfter != Health.AVAILABLE) {
-            // Deployment events wake us, but a timed look keeps "Unavailable" honest if one is missed
+        } else if ((decision.next().serving() != null && activeAfter != Health.AVAILABLE) || waiting) {
+            // Deployment events wake us, but a timed look keeps "Unavailable" honest if one is missed; a member
+            // that is not usable yet has no informer to wake us
             control.rescheduleAfter(settings.maxRequeue());
         }
         return control;
+    }
+
+    /**
+     * Whether a cluster's health holds the rollout: in parallel, every cluster that takes traffic; in sequential
+     * order, the cluster the steps run on.
+     */
+    private static boolean gates(ModelPlacement.Cluster c, Weights.Result weights, Integer at) {
+        if (at != null) {
+            return c.index() == at;
+        }
+        Weights.Effective e = weights.of(c.name());
+        return c.weight() > 0 && (e == null || e.effective() > 0);
+    }
+
+    /** Health of several clusters together (null: none seen yet): available only when all are. */
+    private static Health worst(Health a, Health b) {
+        if (a == null) {
+            return b;
+        }
+        if (a == Health.MISSING || b == Health.MISSING) {
+            return a == Health.AVAILABLE || b == Health.AVAILABLE ? Health.PROGRESSING : Health.MISSING;
+        }
+        return a == Health.AVAILABLE && b == Health.AVAILABLE ? Health.AVAILABLE : Health.PROGRESSING;
+    }
+
+    /**
+     * Deletes the objects of clusters that left the placement (or went to weight 0); their status entry stays
+     * until that worked.
+     *
+     * @return the clusters that could not be cleaned yet
+     */
+    private java.util.Set<String> removeLeftClusters(RecommendationModel rm, List<ModelPlacement.Cluster> placed) {
+        java.util.Set<String> pending = new java.util.TreeSet<>();
+        if (rm.getStatus().clusters == null) {
+            return pending;
+        }
+        for (ClusterStatus old : new ArrayList<>(rm.getStatus().clusters)) {
+            boolean kept = placed.stream().anyMatch(c -> c.name().equals(old.name) && c.weight() > 0);
+            if (kept || ClusterTarget.LOCAL.equals(old.name)) {
+                continue;
+            }
+            ModelPlacement.Cluster c = placement.cluster(-1, old.name, 0);
+            if (c.resources() == null) {
+                pending.add(old.name);
+                continue;
+            }
+            try {
+                c.resources().deleteAll(rm);
+            } catch (KubernetesClientException e) {
+                pending.add(old.name);
+            }
+        }
+        return pending;
+    }
+
+    /** Deletes what the model placed in member clusters; the hub's objects go by owner reference. */
+    @Override
+    public DeleteControl cleanup(RecommendationModel rm, Context<RecommendationModel> ctx) {
+        if (rm.getStatus() == null || rm.getStatus().clusters == null) {
+            return DeleteControl.defaultDelete();
+        }
+        boolean pending = false;
+        for (ClusterStatus c : rm.getStatus().clusters) {
+            if (ClusterTarget.LOCAL.equals(c.name)) {
+                continue;
+            }
+            ModelPlacement.Cluster cluster = placement.cluster(-1, c.name, 0);
+            try {
+                if (cluster.resources() == null) {
+                    pending = true;
+                } else {
+                    cluster.resources().deleteAll(rm);
+                }
+            } catch (KubernetesClientException e) {
+                pending = true;
+            }
+        }
+        // a member that cannot be reached keeps the model (and its finalizer) until it can be cleaned, as
+        // Karmada does; the status says which cluster it waits for
+        return pending ? DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.maxRequeue())
+                : DeleteControl.defaultDelete();
     }
 
     /** The API server's own words (e.g. "failed to allocate a serviceIP: range is full"), not the client's. */

@@ -4,7 +4,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.recoflow.operator.api.placement.ClusterTarget;
+import io.recoflow.operator.placement.MemberInformers;
+import io.recoflow.operator.placement.Placed;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.Runtime;
@@ -22,16 +26,64 @@ import java.util.Optional;
  * the plan are removed. Every kind has an informer, so a deleted object is noticed and recreated.
  */
 public final class ServingResources {
+    private final String cluster;
+    private final KubernetesClient client;
     private final Dependent<Deployment, RecommendationModel> deployments;
     private final Dependent<ConfigMap, RecommendationModel> configMaps;
     private final Dependent<Service, RecommendationModel> services;
     private final Dependent<HorizontalPodAutoscaler, RecommendationModel> hpas;
 
+    /** In the hub: JOSDK informers, owner references. */
     public ServingResources(EventSourceContext<RecommendationModel> context) {
+        cluster = ClusterTarget.LOCAL;
+        client = context.getClient();
         deployments = Dependent.of(Deployment.class, RecommendationModel.class, context, ServingResources::keepReplicas);
         configMaps = Dependent.of(ConfigMap.class, RecommendationModel.class, context);
         services = Dependent.of(Service.class, RecommendationModel.class, context, ServingResources::keepClusterIp);
         hpas = Dependent.of(HorizontalPodAutoscaler.class, RecommendationModel.class, context);
+    }
+
+    /** In a member cluster: its informers, primary named in annotations ({@link Placed}). */
+    public ServingResources(String cluster, KubernetesClient client, MemberInformers<RecommendationModel> informers) {
+        this.cluster = cluster;
+        this.client = client;
+        deployments = Dependent.of(Deployment.class, client, informers.cache(cluster, client, Deployment.class),
+                ServingResources::keepReplicas);
+        configMaps = Dependent.of(ConfigMap.class, client, informers.cache(cluster, client, ConfigMap.class),
+                (d, l) -> d);
+        services = Dependent.of(Service.class, client, informers.cache(cluster, client, Service.class),
+                ServingResources::keepClusterIp);
+        hpas = Dependent.of(HorizontalPodAutoscaler.class, client,
+                informers.cache(cluster, client, HorizontalPodAutoscaler.class), (d, l) -> d);
+    }
+
+    /** The slot's Deployment as this cluster gets it: what its hash annotation is compared with. */
+    public Deployment render(RecommendationModel rm, SlotPlan slot) {
+        return Placed.in(cluster, rm, DeploymentRenderer.render(rm, slot));
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /**
+     * Deletes every object a model may have in this cluster, by name, straight through the client (a member's
+     * informer may not run any more): used when the model is deleted or the cluster leaves its placement. The hub
+     * needs none of this: owner references let Kubernetes collect them.
+     */
+    public void deleteAll(RecommendationModel rm) {
+        String ns = rm.getMetadata().getNamespace();
+        for (String slot : List.of(RolloutState.BLUE, RolloutState.GREEN)) {
+            client.apps().deployments().inNamespace(ns).withName(Names.deployment(rm, slot)).delete();
+            client.configMaps().inNamespace(ns).withName(Names.configMap(rm, slot)).delete();
+        }
+        client.configMaps().inNamespace(ns).withName(Names.routing(rm)).delete();
+        client.services().inNamespace(ns).withName(Names.service(rm)).delete();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(Names.hpa(rm)).delete();
     }
 
     public List<EventSource<?, RecommendationModel>> sources() {
@@ -49,19 +101,19 @@ public final class ServingResources {
         }
         String ns = rm.getMetadata().getNamespace();
         for (SlotPlan slot : plan.slots()) {
-            configMaps.apply(rm, ConfigMapRenderer.render(rm, slot));
-            deployments.apply(rm, DeploymentRenderer.render(rm, slot));
+            configMaps.apply(rm, Placed.in(cluster, rm, ConfigMapRenderer.render(rm, slot)));
+            deployments.apply(rm, render(rm, slot));
         }
-        services.apply(rm, ServiceRenderer.render(rm, plan.activeSlot()));
+        services.apply(rm, Placed.in(cluster, rm, ServiceRenderer.render(rm, plan.activeSlot())));
         if (rm.getSpec().autoscaling != null) {
-            hpas.apply(rm, HpaRenderer.render(rm, plan.activeSlot()));
+            hpas.apply(rm, Placed.in(cluster, rm, HpaRenderer.render(rm, plan.activeSlot())));
         } else {
             hpas.delete(ns, Names.hpa(rm));
         }
         if (rm.getSpec().runtime == Runtime.EMBEDDED) {
             configMaps.delete(ns, Names.routing(rm));
         } else {
-            configMaps.apply(rm, ConfigMapRenderer.routing(rm, plan.active()));
+            configMaps.apply(rm, Placed.in(cluster, rm, ConfigMapRenderer.routing(rm, plan.active())));
         }
         for (String slot : List.of(RolloutState.BLUE, RolloutState.GREEN)) {
             if (plan.slot(slot) == null) {

@@ -41,7 +41,9 @@ class DeployManifestTest {
         // status is written by StatusWriter with an optimistic-locking update, never patched
         assertThat(verbs(role.getRules(), "recommendationmodels/status")).containsExactly("update");
         assertThat(verbs(role.getRules(), "services")).doesNotContain("delete", "get");
-        assertThat(verbs(role.getRules(), "recommendationmodels")).doesNotContain("update", "patch", "create");
+        // patch only for the cleanup finalizer; the operator never writes a spec (no update, no create)
+        assertThat(verbs(role.getRules(), "recommendationmodels")).doesNotContain("update", "create");
+        assertThat(verbs(role.getRules(), "modelversions")).doesNotContain("update", "create", "patch");
         assertThat(verbs(role.getRules(), "horizontalpodautoscalers")).contains("create", "update", "delete");
         assertThat(verbs(role.getRules(), "events")).contains("create");
         Role lease = manifest().stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst()
