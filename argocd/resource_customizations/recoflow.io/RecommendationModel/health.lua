@@ -14,6 +14,16 @@
 --   5. phase RollingOut or Deploying, or Progressing=True (a pod-template update): Progressing
 --   6. Ready=True: Healthy
 --   7. anything else (Ready=False for another reason, no Ready yet): Progressing with the operator's words
+-- With a placement over several clusters (status.clusters present) the same rules apply to the summary conditions,
+-- and the messages add where: Healthy "serving version N on 2/2 clusters" (status.clustersReady); a sequential
+-- rollout names the cluster its canary steps run on (status.rolloutCluster, an index into spec.placement.clusters);
+-- a Degraded model that still serves says so ("...; serving version N on 1/2 clusters").
+-- A failed-over cluster (Degraded=True, reason ClusterFailover, naming the cluster) is Degraded by rule 3 even while
+-- Ready=True because the other clusters serve every request. That is Argo CD's convention (any failing part makes
+-- the resource, and its application, Degraded: a Deployment short of replicas is Degraded although the rest serve)
+-- and the case needs a person: one member is down, the model runs without its second cluster and on the others'
+-- capacity. Healthy with a message would hide it: Argo CD's application view, notifications and sync waves act on
+-- the status, not the message. The weights come back by themselves once the cluster serves again.
 local hs = {}
 
 local function condition(ctype)
@@ -36,6 +46,15 @@ local function says(c, fallback)
     return c.reason
   end
   return fallback
+end
+
+-- "; serving version N on 1/2 clusters" while Ready=True over a multi-cluster placement, else ""
+local function stillServing(ready)
+  if obj.status.clustersReady == nil or ready == nil or ready.status ~= "True" then
+    return ""
+  end
+  return "; serving version " .. tostring(obj.status.servingVersion) .. " on " .. obj.status.clustersReady
+      .. " clusters"
 end
 
 local generation = obj.metadata.generation
@@ -63,7 +82,7 @@ end
 
 if degraded ~= nil and degraded.status == "True" then
   hs.status = "Degraded"
-  hs.message = says(degraded, "Degraded")
+  hs.message = says(degraded, "Degraded") .. stillServing(ready)
   return hs
 end
 if phase == "Failed" then
@@ -92,6 +111,14 @@ if phase == "RollingOut" then
     end
     hs.message = hs.message .. ")"
   end
+  local placed = obj.spec.placement
+  if obj.status.rolloutCluster ~= nil and placed ~= nil and placed.clusters ~= nil then
+    local cluster = placed.clusters[obj.status.rolloutCluster + 1]
+    if cluster ~= nil then
+      hs.message = hs.message .. " on cluster " .. cluster.name .. " (" .. tostring(obj.status.rolloutCluster + 1)
+          .. " of " .. tostring(#placed.clusters) .. ")"
+    end
+  end
   return hs
 end
 if phase == "Deploying" then
@@ -109,6 +136,9 @@ if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"
   if phase == "Serving" and obj.status.servingVersion ~= nil then
     hs.message = "serving version " .. tostring(obj.status.servingVersion)
+    if obj.status.clustersReady ~= nil then
+      hs.message = hs.message .. " on " .. obj.status.clustersReady .. " clusters"
+    end
   else
     hs.message = says(ready, "Ready")
   end

@@ -293,23 +293,42 @@ class AwsStackTest {
     }
 
     @Test
-    void outputsShapeAClusterTargetAndKeepTheKubeconfigSecret() {
+    void outputsAreAClusterTargetAndItsSecretWithTheKubeconfigKeptSecret() {
         var run = StackRun.aws("dev");
-        var target = map(run.outputs().get("clusterTarget"));
-        assertThat(target).containsEntry("name", "aws-dev").containsEntry("cloud", "aws").containsEntry("region", "us-east-1")
-                .containsEntry("apiServer", "https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com");
-        assertThat(map(target.get("kubeconfigSecretRef"))).containsEntry("name", "cluster-aws-dev")
-                .containsEntry("namespace", "recoflow-system").containsEntry("key", "kubeconfig");
-        assertThat(map(target.get("redis"))).containsEntry("host", "master.recoflow-dev-redis.cache.amazonaws.com")
-                .containsEntry("tls", true);
-        assertThat(map(target.get("kafka"))).containsEntry("bootstrapServers", "b-1.msk.example:9098,b-2.msk.example:9098");
-        assertThat((String) run.outputs().get("kubeconfig")).contains("server: https://EXAMPLE.gr7")
-                .contains("command: aws").contains("recoflow-dev-eks").doesNotContain("token:");
-        assertThat(run.secretOutputs().contains("kubeconfig")).isTrue();
-        assertThat(run.secretOutputs().contains("clusterTarget")).isFalse();
+        var labels = Map.of("env", "dev", "owner", "platform-team", "cost-center", "cc-recoflow-dev", "app", "recoflow",
+                "managed-by", "pulumi");
+        assertThat(run.outputs().get("clusterTarget")).isEqualTo(Map.of(
+                "apiVersion", "recoflow.io/v1alpha1", "kind", "ClusterTarget", "metadata", Map.of("name", "eks-dev"),
+                "spec", Map.of("cloud", "aws", "region", "us-east-1",
+                        "kubeconfigSecretRef", Map.of("namespace", "recoflow-system", "name", "cluster-eks-dev", "key", "kubeconfig"),
+                        // t3.medium system nodes: $0.0416/h for 2 vCPUs
+                        "costPerCoreHourUSD", 0.0208, "labels", labels)));
+        var kubeconfig = (String) run.outputs().get("kubeconfig");
+        assertThat(run.outputs().get("clusterTargetSecret")).isEqualTo(Map.of(
+                "apiVersion", "v1", "kind", "Secret", "metadata", Map.of("name", "cluster-eks-dev", "namespace", "recoflow-system"),
+                "type", "Opaque", "stringData", Map.of("kubeconfig", kubeconfig)));
+        assertThat(kubeconfig).contains("server: https://EXAMPLE.gr7").contains("command: aws").contains("recoflow-dev-eks")
+                .doesNotContain("token:");
+        assertThat(run.secretOutputs()).contains("kubeconfig", "clusterTargetSecret").doesNotContain("clusterTarget");
         assertThat(map(run.outputs().get("roleArns"))).containsKeys("trainer", "rec-service", "datalake-replicator");
         assertThat(list(run.outputs().get("natPublicIps"))).hasSize(1).allSatisfy(ip -> assertThat((String) ip).startsWith("198.51.100."));
         assertThat(list(StackRun.aws("prod").outputs().get("natPublicIps"))).hasSize(3);
+        // the data services keep their own outputs
+        assertThat(run.outputs()).containsEntry("redisEndpoint", "master.recoflow-dev-redis.cache.amazonaws.com")
+                .containsEntry("kafkaBootstrap", "b-1.msk.example:9098,b-2.msk.example:9098");
+    }
+
+    @Test
+    void clusterTargetNamesThePricedSystemNodesAndTheConfiguredEndpoint() {
+        var prod = map(map(StackRun.aws("prod").outputs().get("clusterTarget")).get("spec"));
+        assertThat(map(map(StackRun.aws("prod").outputs().get("clusterTarget")).get("metadata"))).containsEntry("name", "eks-prod");
+        assertThat(prod).containsEntry("costPerCoreHourUSD", 0.048).doesNotContainKey("endpoint");  // m6i.large: $0.096/h, 2 vCPUs
+        var run = StackRun.aws("dev", Map.of("servingEndpoint", "https://recs.eks-dev.example.com"));
+        assertThat(map(map(run.outputs().get("clusterTarget")).get("spec")))
+                .containsEntry("endpoint", "https://recs.eks-dev.example.com");
+        // a node type the price table does not know: no cost rather than a wrong one
+        var unpriced = StackRun.aws("dev", Map.of("systemNodeType", "c7g.large"));
+        assertThat(map(map(unpriced.outputs().get("clusterTarget")).get("spec"))).doesNotContainKey("costPerCoreHourUSD");
     }
 
     @Test

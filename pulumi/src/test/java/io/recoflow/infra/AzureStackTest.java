@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.Map;
 
 import static io.recoflow.infra.StackRun.at;
 import static io.recoflow.infra.StackRun.list;
@@ -185,16 +186,28 @@ class AzureStackTest {
     }
 
     @Test
-    void outputsShapeAClusterTargetAndKeepTheKubeconfigSecret() {
+    void outputsAreAClusterTargetAndItsSecretWithTheKubeconfigKeptSecret() {
         var run = StackRun.azure("dev");
-        var target = map(run.outputs().get("clusterTarget"));
-        assertThat(target).containsEntry("name", "azure-dev").containsEntry("cloud", "azure").containsEntry("region", "eastus")
-                .containsEntry("apiServer", "https://recoflow-dev.hcp.eastus.azmk8s.io:443");
-        assertThat(map(target.get("redis"))).containsEntry("host", "recoflow-dev-redis-rf01.redis.cache.windows.net")
-                .containsEntry("port", 6380);
-        assertThat(map(target.get("kafka"))).containsEntry("bootstrapServers", "recoflow-dev-events-rf01.servicebus.windows.net:9093");
-        assertThat(run.secretOutputs()).contains("kubeconfig").doesNotContain("clusterTarget");
-        assertThat((String) run.outputs().get("kubeconfig")).contains("kubelogin");
+        var labels = Map.of("env", "dev", "owner", "platform-team", "cost-center", "cc-recoflow-dev", "app", "recoflow",
+                "managed-by", "pulumi");
+        assertThat(run.outputs().get("clusterTarget")).isEqualTo(Map.of(
+                "apiVersion", "recoflow.io/v1alpha1", "kind", "ClusterTarget", "metadata", Map.of("name", "aks-dev"),
+                "spec", Map.of("cloud", "azure", "region", "eastus",
+                        "kubeconfigSecretRef", Map.of("namespace", "recoflow-system", "name", "cluster-aks-dev", "key", "kubeconfig"),
+                        // Standard_D2s_v5 system pool: $0.096/h for 2 vCPUs
+                        "costPerCoreHourUSD", 0.048, "labels", labels)));
+        var kubeconfig = (String) run.outputs().get("kubeconfig");
+        assertThat(run.outputs().get("clusterTargetSecret")).isEqualTo(Map.of(
+                "apiVersion", "v1", "kind", "Secret", "metadata", Map.of("name", "cluster-aks-dev", "namespace", "recoflow-system"),
+                "type", "Opaque", "stringData", Map.of("kubeconfig", kubeconfig)));
+        assertThat(kubeconfig).contains("kubelogin").contains("server: https://recoflow-dev.hcp.eastus.azmk8s.io:443");
+        assertThat(run.outputs()).containsEntry("apiServer", "https://recoflow-dev.hcp.eastus.azmk8s.io:443")
+                .containsEntry("redisHost", "recoflow-dev-redis-rf01.redis.cache.windows.net")
+                .containsEntry("kafkaBootstrap", "recoflow-dev-events-rf01.servicebus.windows.net:9093");
+        assertThat(run.secretOutputs()).contains("kubeconfig", "clusterTargetSecret").doesNotContain("clusterTarget");
         assertThat(run.calls()).contains("azure-native:authorization:getClientConfig");
+        var prod = map(StackRun.azure("prod").outputs().get("clusterTarget"));
+        assertThat(map(prod.get("metadata"))).containsEntry("name", "aks-prod");
+        assertThat(map(prod.get("spec"))).containsEntry("costPerCoreHourUSD", 0.048);  // D4s_v5: $0.192/h, 4 vCPUs
     }
 }

@@ -117,6 +117,34 @@ final class RecordingMocks implements Mocks {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
+    /** What AKS returns for an Entra ID cluster: the API server at the cluster's FQDN, a kubelogin exec user. */
+    static String aksUserKubeconfig(String cluster) {
+        var fqdn = cluster.replaceFirst("-aks$", "") + ".hcp.eastus.azmk8s.io";  // dnsPrefix = name without -aks
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    certificate-authority-data: Q0EtREFUQQ==
+                    server: https://%2$s:443
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: clusterUser_rg_%1$s
+                current-context: %1$s
+                users:
+                - name: clusterUser_rg_%1$s
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1beta1
+                      command: kubelogin
+                      args: [get-token, --login, devicecode, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]
+                      interactiveMode: IfAvailable
+                """.formatted(cluster, fqdn);
+    }
+
     @Override
     public CompletableFuture<Map<String, Object>> callAsync(CallArgs args) {
         calls.add(args.token);
@@ -127,8 +155,7 @@ final class RecordingMocks implements Mocks {
                     "subscriptionId", SUBSCRIPTION, "tenantId", TENANT);
             case "azure-native:containerservice:listManagedClusterUserCredentials" -> Map.of("kubeconfigs", List.of(Map.of(
                     "name", "clusterUser", "value", Base64.getEncoder().encodeToString(
-                            "apiVersion: v1\nkind: Config\nusers:\n- name: clusterUser\n  user:\n    exec:\n      command: kubelogin\n"
-                                    .getBytes(StandardCharsets.UTF_8)))));
+                            aksUserKubeconfig(String.valueOf(args.args.get("resourceName"))).getBytes(StandardCharsets.UTF_8)))));
             default -> throw new IllegalArgumentException("unmocked invoke " + args.token);
         });
     }

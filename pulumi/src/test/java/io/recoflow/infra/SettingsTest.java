@@ -55,7 +55,8 @@ class SettingsTest {
             "rdsBackupDays|0|backups",
             "mskBrokers|5|multiple of 2 or 3",
             "azCount|four|must be an integer",
-            "rdsMultiAz|yes|must be true/false"})
+            "rdsMultiAz|yes|must be true/false",
+            "servingEndpoint|recs.eks-dev.example.com|servingEndpoint must be an http(s) URL"})
     void badAwsSettingsAreRejectedWithAClearMessage(String key, String value, String message) {
         assertThatThrownBy(() -> AwsSettings.of(dev().with(Map.of(key, value))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
@@ -68,7 +69,8 @@ class SettingsTest {
             "suffix|averyveryverylongsuffix|shorten recoflow:suffix",
             "spotMax|60|spotMax <= 50",
             "authorizedIpRanges|0.0.0.0/0|must not contain 0.0.0.0/0",
-            "aksTier|Premium|aksTier must be"})
+            "aksTier|Premium|aksTier must be",
+            "servingEndpoint|https://recs aks|servingEndpoint must be an http(s) URL"})
     void badAzureSettingsAreRejectedWithAClearMessage(String key, String value, String message) {
         var prod = StackRun.config("azure", "prod");
         assertThatThrownBy(() -> AzureSettings.of(prod.with(Map.of(key, value))))

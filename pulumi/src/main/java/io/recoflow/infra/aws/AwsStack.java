@@ -8,11 +8,12 @@ import com.pulumi.aws.inputs.ProviderDefaultTagsArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.deployment.InvokeOptions;
-import io.recoflow.infra.common.ClusterTarget;
+import io.recoflow.infra.common.ClusterRegistration;
 import io.recoflow.infra.common.ReplicationJob;
 import io.recoflow.infra.common.Workload;
 import io.recoflow.infra.config.AwsSettings;
 import io.recoflow.infra.config.ConfigSource;
+import io.recoflow.infra.cost.Prices;
 
 import java.util.List;
 import java.util.Optional;
@@ -55,7 +56,8 @@ public final class AwsStack {
         ctx.export("clusterName", eks.cluster.name());
         ctx.export("apiServer", eks.cluster.endpoint());
         ctx.export("oidcIssuer", eks.oidcIssuer);
-        ctx.export("kubeconfig", eks.kubeconfig(s));
+        var kubeconfig = eks.kubeconfig(s);
+        ctx.export("kubeconfig", kubeconfig);
         ctx.export("lakeBucket", data.lake.bucket());
         ctx.export("redisEndpoint", data.redis.primaryEndpointAddress());
         ctx.export("redisAuthSecretArn", security.redisAuth.arn());
@@ -64,9 +66,11 @@ public final class AwsStack {
         ctx.export("roleArns", irsa.roleArns());
         ctx.export("appsLogGroup", obs.apps.name());
 
-        var target = Output.tuple(eks.cluster.endpoint(), data.redis.primaryEndpointAddress(), data.kafka.bootstrapBrokersSaslIam())
-                .applyValue(t -> new ClusterTarget("aws-" + s.env(), "aws", s.region(), t.t1, t.t2, 6379, t.t3, "SASL_SSL/AWS_MSK_IAM").toMap());
-        ctx.export("clusterTarget", target);
+        // model pods do not tolerate the spot taint, so they run on (and cost what) the system nodes do
+        var member = new ClusterRegistration("eks-" + s.env(), "aws", s.region(), s.servingEndpoint(),
+                Prices.coreHour(s.systemNodeType()), s.tags().map());
+        ctx.export("clusterTarget", Output.of(member.clusterTarget()));
+        ctx.export("clusterTargetSecret", kubeconfig.applyValue(member::secret).asSecret());
 
         var replication = Output.tuple(data.lake.bucket(), irsa.roles.get(Workload.REPLICATOR).arn())
                 .applyValue(t -> replicationManifest(s, t.t1, t.t2));

@@ -6,10 +6,11 @@ import com.pulumi.azurenative.resources.ResourceGroup;
 import com.pulumi.azurenative.resources.ResourceGroupArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResourceOptions;
-import io.recoflow.infra.common.ClusterTarget;
+import io.recoflow.infra.common.ClusterRegistration;
 import io.recoflow.infra.common.Workload;
 import io.recoflow.infra.config.AzureSettings;
 import io.recoflow.infra.config.ConfigSource;
+import io.recoflow.infra.cost.Prices;
 
 import java.util.List;
 
@@ -45,7 +46,8 @@ public final class AzureStack {
         ctx.export("clusterName", aks.cluster.name());
         ctx.export("apiServer", aks.apiServer());
         ctx.export("oidcIssuer", aks.oidcIssuer);
-        ctx.export("kubeconfig", aks.kubeconfig(rg));
+        var kubeconfig = aks.kubeconfig(rg);
+        ctx.export("kubeconfig", kubeconfig);
         ctx.export("storageAccount", data.storage.name());
         ctx.export("lakeContainer", data.lake.name());
         ctx.export("redisHost", data.redis.hostName());
@@ -56,10 +58,11 @@ public final class AzureStack {
         ctx.export("tenantId", tenantId);
         ctx.export("replicatorClientId", sec.identities.get(Workload.REPLICATOR).clientId());
 
-        var target = Output.tuple(aks.apiServer(), data.redis.hostName(), data.eventHubs.name())
-                .applyValue(t -> new ClusterTarget("azure-" + s.env(), "azure", s.location(), t.t1, t.t2, 6380,
-                        kafkaBootstrap(t.t3), "SASL_SSL/OAUTHBEARER (Entra ID)").toMap());
-        ctx.export("clusterTarget", target);
+        // model pods do not tolerate the spot taints, so they run on (and cost what) the system pool does
+        var member = new ClusterRegistration("aks-" + s.env(), "azure", s.location(), s.servingEndpoint(),
+                Prices.coreHour(s.systemVmSize()), s.tags().map());
+        ctx.export("clusterTarget", Output.of(member.clusterTarget()));
+        ctx.export("clusterTargetSecret", kubeconfig.applyValue(member::secret).asSecret());
     }
 
     /** Event Hubs exposes the Kafka protocol on 9093 of the namespace host. */

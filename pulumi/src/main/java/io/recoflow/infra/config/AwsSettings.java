@@ -1,5 +1,7 @@
 package io.recoflow.infra.config;
 
+import io.recoflow.infra.common.ClusterRegistration;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +38,8 @@ public record AwsSettings(
         String replicationSchedule,
         Optional<String> replicaStorageAccount,
         Optional<String> replicaClientId,
-        Optional<String> replicaTenantId) {
+        Optional<String> replicaTenantId,
+        Optional<String> servingEndpoint) {
 
     /** Spot capacity is for stateless workloads only; the scaler may never go below 2 nor above 50 nodes. */
     public static final int SPOT_FLOOR = 2;
@@ -72,7 +75,8 @@ public record AwsSettings(
                 c.str("replicationSchedule", "17 */6 * * *"),
                 c.opt("replicaStorageAccount"),
                 c.opt("replicaClientId"),
-                c.opt("replicaTenantId")).validate();
+                c.opt("replicaTenantId"),
+                c.opt("servingEndpoint")).validate();
     }
 
     public String env() {
@@ -105,6 +109,8 @@ public record AwsSettings(
         for (var cidr : publicAccessCidrs) {
             require(!cidr.equals("0.0.0.0/0"), "publicAccessCidrs must not contain 0.0.0.0/0: restrict the API server");
         }
+        servingEndpoint.ifPresent(e -> require(ClusterRegistration.isEndpoint(e),
+                "servingEndpoint must be an http(s) URL of at most 253 characters, not '" + e + "'"));
         return this;
     }
 

@@ -1,5 +1,7 @@
 package io.recoflow.infra.config;
 
+import io.recoflow.infra.common.ClusterRegistration;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +30,8 @@ public record AzureSettings(
         String storageSku,
         int softDeleteDays,
         int logRetentionDays,
-        Optional<String> replicationIssuer) {
+        Optional<String> replicationIssuer,
+        Optional<String> servingEndpoint) {
 
     public static AzureSettings of(ConfigSource c) {
         return new AzureSettings(
@@ -55,7 +58,8 @@ public record AzureSettings(
                 c.str("storageSku", "Standard_LRS"),
                 c.integer("softDeleteDays", 7),
                 c.integer("logRetentionDays", 30),
-                c.opt("replicationIssuer")).validate();
+                c.opt("replicationIssuer"),
+                c.opt("servingEndpoint")).validate();
     }
 
     public String env() {
@@ -92,6 +96,8 @@ public record AzureSettings(
         for (var cidr : authorizedIpRanges) {
             require(!cidr.equals("0.0.0.0/0"), "authorizedIpRanges must not contain 0.0.0.0/0");
         }
+        servingEndpoint.ifPresent(e -> require(ClusterRegistration.isEndpoint(e),
+                "servingEndpoint must be an http(s) URL of at most 253 characters, not '" + e + "'"));
         return this;
     }
 

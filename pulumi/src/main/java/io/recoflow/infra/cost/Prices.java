@@ -1,6 +1,7 @@
 package io.recoflow.infra.cost;
 
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Public on-demand list prices (USD) used by {@link CostModel}. AWS: us-east-1, Linux, on-demand. Azure: eastus,
@@ -56,7 +57,23 @@ public final class Prices {
     public static final double LOG_ANALYTICS_GB = 2.76;      // Analytics logs, pay-as-you-go
     public static final double KEY_VAULT_10K_OPS = 0.03;
 
+    /** vCPUs of the node types above, for per-core rates. */
+    public static final Map<String, Integer> VCPUS = Map.of(
+            "t3.medium", 2, "t3.large", 2, "m6i.large", 2, "m5.large", 2, "m6i.xlarge", 4, "m5.xlarge", 4,
+            "Standard_D2s_v5", 2, "Standard_D4s_v5", 4);
+
     private Prices() {}
+
+    /**
+     * On-demand list price of one vCPU-hour of an EC2 instance type or Azure VM size (a ClusterTarget's
+     * costPerCoreHourUSD); empty for a type this table does not price. The rate is the us-east-1 / eastus one.
+     */
+    public static OptionalDouble coreHour(String nodeType) {
+        var hour = EC2_HOUR.containsKey(nodeType) ? EC2_HOUR.get(nodeType) : AZURE_VM_HOUR.get(nodeType);
+        var vcpus = VCPUS.get(nodeType);
+        if (hour == null || vcpus == null) return OptionalDouble.empty();
+        return OptionalDouble.of(Math.round(hour / vcpus * 1e6) / 1e6);
+    }
 
     static double of(Map<String, Double> table, String key, String what) {
         var v = table.get(key);

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.argocd.LuaHealth.Verdict;
+import io.recoflow.operator.api.placement.ClusterTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ class HealthChecksTest {
     static final Path ROOT = Path.of(System.getProperty("recoflow.repo.root", "../.."));
     static final Path CUSTOMIZATIONS = ROOT.resolve("argocd/resource_customizations/recoflow.io");
     static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "RecommendationModel", RecommendationModel.class, "ModelVersion", ModelVersion.class);
+            "RecommendationModel", RecommendationModel.class, "ModelVersion", ModelVersion.class,
+            "ClusterTarget", ClusterTarget.class);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -114,6 +116,9 @@ class HealthChecksTest {
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded", "Suspended");
         assertThat(cases("ModelVersion")).hasSizeGreaterThanOrEqualTo(6)
+                .extracting(c -> c.expected().status())
+                .contains("Healthy", "Progressing", "Degraded");
+        assertThat(cases("ClusterTarget")).hasSizeGreaterThanOrEqualTo(6)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
     }
