@@ -11,6 +11,8 @@ import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.EventRecorder;
 import io.recoflow.operator.core.PerResourceMetrics;
 import io.recoflow.operator.model.RecommendationModelReconciler;
+import io.recoflow.operator.placement.ClusterTargetReconciler;
+import io.recoflow.operator.placement.MemberClients;
 import io.recoflow.operator.version.ModelVersionReconciler;
 import io.recoflow.operator.version.registry.ModelRegistry;
 import java.time.Clock;
@@ -43,6 +45,15 @@ public final class OperatorFactory {
      */
     public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
             MeterRegistry meters, Runnable onLostLease) {
+        return create(client, settings, clock, registry, meters, onLostLease, new MemberClients(client));
+    }
+
+    /**
+     * @param members the member clusters' clients: kept by the ClusterTarget controller, read by every kind that
+     *     places objects in members; closed when the returned operator stops (pass one to read it in a test)
+     */
+    public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
+            MeterRegistry meters, Runnable onLostLease, MemberClients members) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -69,18 +80,38 @@ public final class OperatorFactory {
                 }
                 o.withLeaderElectionConfiguration(le.build());
             }
-        });
+        }) {
+            @Override
+            public void stop() {
+                try {
+                    super.stop();
+                } finally {
+                    members.close();
+                }
+            }
+        };
         EventRecorder events = new EventRecorder(client, clock);
-        operator.register(new RecommendationModelReconciler(clock, settings, events),
+        operator.register(new RecommendationModelReconciler(clock, settings, events, members),
                 c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ModelVersionReconciler(clock, events, registry),
                 c -> c.withRetry(retry(settings.retryInterval())));
+        operator.register(new ClusterTargetReconciler(clock, events, members, namespace(client, settings),
+                settings.probeInterval()), c -> c.withRetry(retry(settings.retryInterval())));
         return operator;
     }
 
     public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
             MeterRegistry meters) {
         return create(client, settings, clock, registry, meters, null);
+    }
+
+    /** The operator's own namespace: where it reads kubeconfig Secrets. */
+    static String namespace(KubernetesClient client, Settings settings) {
+        if (settings.namespace() != null) {
+            return settings.namespace();
+        }
+        String ns = client.getNamespace();
+        return ns == null || ns.isBlank() ? Settings.DEPLOY_NAMESPACE : ns;
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =

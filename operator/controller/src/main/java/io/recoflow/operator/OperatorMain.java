@@ -1,8 +1,6 @@
 package io.recoflow.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recoflow.operator.config.Settings;
+import io.recoflow.operator.core.Clients;
 import io.recoflow.operator.core.MetricsServer;
 import io.recoflow.operator.version.registry.DefaultModelRegistry;
 import io.recoflow.operator.version.registry.MlflowModelRegistry;
@@ -93,29 +92,9 @@ public final class OperatorMain {
         stopped.await();
     }
 
-    /**
-     * The Kubernetes client, with a small fixed executor for the JDK HttpClient: its default runs every completion
-     * on a new thread (about 29,000 short-lived threads in under 3 minutes at 1,000 resources on 2 CPUs).
-     */
+    /** The hub's Kubernetes client (see {@link Clients#hub()}: bounded HTTP executor, one retry of a 5xx). */
     public static KubernetesClient client() {
-        int threads = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(threads,
-                r -> {
-                    Thread t = new Thread(r, "k8s-http-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        // fabric8 retries a 5xx up to 10 times (~19 s) inside one call by default: a refused write would hold a
-        // reconciler thread that long; JOSDK's own retry with backoff takes over after one more try
-        io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder(
-                io.fabric8.kubernetes.client.Config.autoConfigure(null)).withRequestRetryBackoffLimit(1).build();
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory() {
-            @Override
-            protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
-                builder.executor(executor);
-            }
-        }).build();
+        return Clients.hub();
     }
 
     private static String flag(List<String> a, String name, String fallback) {

@@ -18,11 +18,17 @@ import java.util.Map;
  *     as its owned objects being garbage-collected, still arrive for a while)
  * @param retryInterval first wait before a failed reconcile is retried; it doubles up to 5 min, without a limit on
  *     attempts
+ * @param namespace the operator's own namespace, the only one whose Secrets it reads (ClusterTarget kubeconfigs);
+ *     null: the client's namespace (in a pod: the ServiceAccount's)
+ * @param probeInterval how often each member cluster's API server is probed (ClusterTarget Reachable)
  */
 public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
-        URI prometheusUrl, boolean perResourceMetrics, Duration metricsCleanupDelay, Duration retryInterval) {
+        URI prometheusUrl, boolean perResourceMetrics, Duration metricsCleanupDelay, Duration retryInterval,
+        String namespace, Duration probeInterval) {
     static final Duration METRICS_CLEANUP_DELAY = Duration.ofSeconds(60);
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    /** The namespace of operator/deploy/operator.yaml; the tests run the operator as if it were there. */
+    public static final String DEPLOY_NAMESPACE = "recoflow-system";
 
     public static final String LEASE = "recoflow-operator-lease";
 
@@ -34,7 +40,21 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
                 Integer.parseInt(env.getOrDefault("RECOFLOW_METRICS_PORT", "8080")),
                 prometheus(env.get("RECOFLOW_PROMETHEUS_URL")),
                 Boolean.parseBoolean(env.getOrDefault("RECOFLOW_METRICS_PER_RESOURCE", "false")),
-                METRICS_CLEANUP_DELAY, RETRY_INTERVAL);
+                METRICS_CLEANUP_DELAY, RETRY_INTERVAL,
+                blankToNull(env.get("RECOFLOW_NAMESPACE")),
+                probeInterval(env.getOrDefault("RECOFLOW_CLUSTER_PROBE_SECONDS", "30")));
+    }
+
+    private static Duration probeInterval(String seconds) {
+        long s = Long.parseLong(seconds.trim());
+        if (s < 1) {
+            throw new IllegalArgumentException("RECOFLOW_CLUSTER_PROBE_SECONDS must be >= 1, got: " + seconds);
+        }
+        return Duration.ofSeconds(s);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static URI prometheus(String url) {
@@ -50,41 +70,51 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
 
     public static Settings forTests() {
         return new Settings(Duration.ofMillis(200), false, null, -1, null, false, METRICS_CLEANUP_DELAY,
-                RETRY_INTERVAL);
+                RETRY_INTERVAL, DEPLOY_NAMESPACE, Duration.ofMillis(300));
     }
 
     public Settings withLeaderElection(boolean on) {
         return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics,
-                metricsCleanupDelay, retryInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval);
     }
 
     public Settings withMetricsPort(int port) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl, perResourceMetrics,
-                metricsCleanupDelay, retryInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval);
     }
 
     public Settings withMaxRequeue(Duration d) {
         return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics,
-                metricsCleanupDelay, retryInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval);
     }
 
     public Settings withPrometheusUrl(URI url) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url, perResourceMetrics,
-                metricsCleanupDelay, retryInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval);
     }
 
     public Settings withPerResourceMetrics(boolean on) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl, on,
-                metricsCleanupDelay, retryInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval);
     }
 
     public Settings withMetricsCleanupDelay(Duration d) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
-                perResourceMetrics, d, retryInterval);
+                perResourceMetrics, d, retryInterval, namespace, probeInterval);
     }
 
     public Settings withRetryInterval(Duration d) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
-                perResourceMetrics, metricsCleanupDelay, d);
+                perResourceMetrics, metricsCleanupDelay, d, namespace, probeInterval);
+    }
+
+    public Settings withNamespace(String ns) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
+                perResourceMetrics, metricsCleanupDelay, retryInterval, ns, probeInterval);
+    }
+
+    public Settings withProbeInterval(Duration d) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
+                perResourceMetrics, metricsCleanupDelay, retryInterval, namespace, d);
     }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Writes core/v1 Events about our resources. A repeat of the same (object, type, reason, message) bumps
  * {@code count} and {@code lastTimestamp} of the Event already written, as Kubernetes' own recorder does, instead
  * of piling up new objects (a flapping Deployment would otherwise write one Event per reconcile). A failed write
- * is logged and never fails the reconcile.
+ * is logged and never fails the reconcile. Events about a cluster-scoped object (a ClusterTarget) go to the
+ * {@code default} namespace, as Kubernetes' own recorder puts them.
  */
 public final class EventRecorder {
     public enum Type { Normal, Warning }
@@ -57,7 +58,7 @@ public final class EventRecorder {
     }
 
     public void record(HasMetadata about, Type type, Reason reason, String message) {
-        String ns = about.getMetadata().getNamespace();
+        String ns = namespaceOf(about);
         Key key = new Key(about.getMetadata().getUid(), ns, about.getMetadata().getName(), type, reason, message);
         String now = clock.instant().toString();
         LOG.info("{} {} {}/{}: {}", type, reason, about.getKind(), about.getMetadata().getName(), message);
@@ -101,10 +102,16 @@ public final class EventRecorder {
         }
     }
 
+    /** Where Events about this object are written: its namespace, or {@code default} when it has none. */
+    public static String namespaceOf(HasMetadata about) {
+        String ns = about.getMetadata().getNamespace();
+        return ns == null || ns.isEmpty() ? "default" : ns;
+    }
+
     private static Event event(HasMetadata about, String name, Type type, Reason reason, String message,
             String now) {
         return new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(about.getMetadata().getNamespace()).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespaceOf(about)).endMetadata()
                 .withNewInvolvedObject()
                     .withApiVersion(about.getApiVersion())
                     .withKind(about.getKind())

@@ -3,11 +3,15 @@ package io.recoflow.operator.model;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.api.spec.Placement;
 import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.status.ClusterStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.recoflow.operator.core.Dependent;
+import io.recoflow.operator.placement.DnsRecords;
 import io.recoflow.operator.placement.MemberInformers;
 import io.recoflow.operator.placement.Members;
 import io.recoflow.operator.placement.Weights;
@@ -40,21 +44,47 @@ final class ModelPlacement {
     private final Members members;
     private final MemberInformers<RecommendationModel> informers;
     private final Map<String, ServingResources> remote = new ConcurrentHashMap<>();
+    /** Which models a cluster's placement names: to wake them when the cluster changes (no event of theirs comes). */
+    private final Map<String, java.util.Set<ResourceID>> placedOn = new ConcurrentHashMap<>();
 
     ModelPlacement(ServingResources hub, Members members, MemberInformers<RecommendationModel> informers) {
         this.hub = hub;
         this.members = members;
         this.informers = informers;
         if (members != null) {
-            members.onChange(name -> {
-                remote.remove(name);
-                informers.forget(name);
-            });
+            // a new client is picked up by cluster() (it compares the instance); here only wake the models placed
+            // there: a member that went away or came back sends them no event of its own
+            members.onChange(name -> placedOn.getOrDefault(name, java.util.Set.of()).forEach(informers::wake));
         }
     }
 
     ServingResources hub() {
         return hub;
+    }
+
+    /**
+     * Writes the placement's DNSEndpoint (when spec.placement.dns is set) with the effective weights.
+     *
+     * @return a note for status when it cannot be written yet (the ExternalDNS CRD is not installed), else null
+     */
+    String publishDns(RecommendationModel rm, List<ClusterStatus> clusters) {
+        Placement p = rm.getSpec().placement;
+        if (p == null || p.dns == null) {
+            return null;
+        }
+        KubernetesClient client = hub.client();
+        var cache = informers.cache(ClusterTarget.LOCAL, client, DnsRecords.API_VERSION, DnsRecords.KIND);
+        if (!informers.synced(ClusterTarget.LOCAL, DnsRecords.API_VERSION + "/" + DnsRecords.KIND)) {
+            return "DNSEndpoint not written yet: waiting for the ExternalDNS CRD (dnsendpoints.externaldns.k8s.io)";
+        }
+        List<DnsRecords.Target> targets = clusters.stream().filter(c -> c.weight != null && c.weight > 0)
+                .map(c -> new DnsRecords.Target(c.name, c.endpoint, c.effectiveWeight == null ? 0 : c.effectiveWeight))
+                .toList();
+        Dependent<GenericKubernetesResource, RecommendationModel> dns = Dependent.of(GenericKubernetesResource.class,
+                client, cache, (d, l) -> d);
+        dns.apply(rm, DnsRecords.render(rm, Names.service(rm), ModelLabels.of(rm), p.dns.hostname,
+                p.dns.ttl == null ? 60 : p.dns.ttl, targets));
+        return null;
     }
 
     List<Cluster> clusters(RecommendationModel rm) {
@@ -64,8 +94,11 @@ final class ModelPlacement {
             out.add(new Cluster(0, ClusterTarget.LOCAL, 100, hub, null, true));
             return out;
         }
+        ResourceID id = ResourceID.fromResource(rm);
+        placedOn.values().forEach(ids -> ids.remove(id));
         for (int i = 0; i < p.clusters.size(); i++) {
             PlacementCluster c = p.clusters.get(i);
+            placedOn.computeIfAbsent(c.name, k -> ConcurrentHashMap.newKeySet()).add(id);
             out.add(cluster(i, c.name, c.weight));
         }
         return out;

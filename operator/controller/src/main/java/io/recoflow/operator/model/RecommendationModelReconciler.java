@@ -19,6 +19,7 @@ import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.api.spec.Placement;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.api.status.ClusterStatus;
+import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.Conditions;
 import io.recoflow.operator.core.EventRecorder;
@@ -147,7 +148,10 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             ServingPlan plan = ServingPlan.of(Sequential.forCluster(state, c.index(), at), strategy);
             boolean serving = c.usable() && placement.reachable(c)
                     && ModelObserver.anyAvailable(spec, plan.activeSlot(), c.resources());
-            observed.add(new Weights.Observed(c.name(), c.weight(), serving || state.serving() == null));
+            // a cluster still bringing up the first version is not failing; one that served and stopped is
+            boolean first = state.serving() == null || state.phase() == ModelPhase.Deploying
+                    || state.phase() == ModelPhase.Failed;
+            observed.add(new Weights.Observed(c.name(), c.weight(), serving || (first && placement.reachable(c))));
         }
         Weights.Result weights = Weights.failover(observed, ModelPlacement.before(rm.getStatus().clusters), now,
                 Duration.ofSeconds(Placement.failoverSeconds(spec.getSpec().placement)),
@@ -191,6 +195,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         boolean servingPods = true;
         PodUpdate update = PodUpdate.NONE;
         List<ClusterStatus> statuses = new ArrayList<>();
+        boolean conflict = false;
         for (ModelPlacement.Cluster c : clusters) {
             RecommendationModel scaled = ModelPlacement.scaled(spec, weights, c.name());
             RolloutState mine = Sequential.forCluster(decision.next(), c.index(), nextAt);
@@ -209,7 +214,11 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                         }
                         throw e; // JOSDK retries with backoff (see OperatorFactory); the rollout did not advance
                     }
-                    problem = "writing to cluster " + c.name() + " failed: " + applyMessage(e);
+                    if (e.getCode() == 409) {
+                        conflict = true; // someone wrote after our cache saw it; the next reconcile reads again
+                    } else {
+                        problem = "writing to cluster " + c.name() + " failed: " + applyMessage(e);
+                    }
                 }
             }
             Health h = c.usable() ? ModelObserver.health(scaled, plan.active(), c.resources()) : Health.MISSING;
@@ -230,6 +239,16 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             }
         }
         activeAfter = activeAfter == null ? Health.MISSING : activeAfter;
+        String dnsNote = null;
+        try {
+            dnsNote = placement.publishDns(spec, statuses);
+        } catch (KubernetesClientException e) {
+            dnsNote = "writing the DNSEndpoint failed: " + applyMessage(e);
+        }
+        if (dnsNote != null && !statuses.isEmpty()) {
+            statuses.get(0).message = statuses.get(0).message == null ? dnsNote : statuses.get(0).message + "; "
+                    + dnsNote;
+        }
         java.util.Set<String> leaving = spec.getSpec().placement == null ? java.util.Set.of()
                 : removeLeftClusters(rm, clusters);
         boolean left = !leaving.isEmpty();
@@ -273,7 +292,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         if (weights.recheck() != null) {
             requeue = requeue == null ? weights.recheck() : min(requeue, weights.recheck());
         }
-        boolean waiting = clusters.stream().anyMatch(c -> c.weight() > 0 && !c.usable()) || left;
+        boolean waiting = clusters.stream().anyMatch(c -> c.weight() > 0 && !c.usable()) || left || conflict;
         if (requeue != null) {
             control.rescheduleAfter(min(requeue, settings.maxRequeue()));
         } else if ((decision.next().serving() != null && activeAfter != Health.AVAILABLE) || waiting) {

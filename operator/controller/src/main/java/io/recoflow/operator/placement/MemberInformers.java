@@ -1,5 +1,6 @@
 package io.recoflow.operator.placement;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -44,14 +45,21 @@ public final class MemberInformers<P extends HasMetadata> extends AbstractEventS
     @SuppressWarnings("unchecked")
     public <R extends HasMetadata> Dependent.Cache<R> cache(String cluster, KubernetesClient client, Class<R> type) {
         Entry<R> e = (Entry<R>) informers.compute(new Key(cluster, type), (k, old) -> {
-            if (old != null && old.client() == client) {
+            // an informer started while the member was down gives up after its first failed list: start another
+            if (old != null && old.client() == client && (old.informer().isRunning()
+                    || !old.informer().stopped().toCompletableFuture().isDone())) {
                 return old;
             }
             if (old != null) {
                 old.informer().stop();
             }
-            return start(client, type);
+            return start(client.resources(type).inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                    .runnableInformer(0), client, type.getSimpleName());
         });
+        return view(e);
+    }
+
+    private <R extends HasMetadata> Dependent.Cache<R> view(Entry<R> e) {
         return new Dependent.Cache<>() {
             @Override
             public Optional<R> get(ResourceID id) {
@@ -72,16 +80,36 @@ public final class MemberInformers<P extends HasMetadata> extends AbstractEventS
         };
     }
 
+    /**
+     * The cache of a kind known only by apiVersion/kind (a third-party CRD such as ExternalDNS's DNSEndpoint): its
+     * informer does not sync while the CRD is not installed, and {@link #synced(String, String)} says so.
+     */
+    public Dependent.Cache<GenericKubernetesResource> cache(String cluster, KubernetesClient client, String apiVersion,
+            String kind) {
+        @SuppressWarnings("unchecked")
+        Entry<GenericKubernetesResource> e = (Entry<GenericKubernetesResource>) informers.computeIfAbsent(
+                new Key(cluster + "|" + apiVersion + "/" + kind, GenericKubernetesResource.class),
+                k -> start(client.genericKubernetesResources(apiVersion, kind).inAnyNamespace()
+                        .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).runnableInformer(0), client, kind));
+        return view(e);
+    }
+
+    public boolean synced(String cluster, String apiVersionKind) {
+        Entry<?> e = informers.get(new Key(cluster + "|" + apiVersionKind, GenericKubernetesResource.class));
+        return e != null && e.informer().hasSynced();
+    }
+
     /** Whether every informer started for {@code cluster} has listed its objects (the member answered). */
     public boolean synced(String cluster) {
-        return informers.entrySet().stream().filter(en -> en.getKey().cluster().equals(cluster))
+        return informers.entrySet().stream().filter(en -> en.getKey().cluster().equals(cluster)
+                        && en.getKey().type() != GenericKubernetesResource.class)
                 .allMatch(en -> en.getValue().informer().hasSynced());
     }
 
     /** Stops the informers of a cluster whose client went away or changed. */
     public void forget(String cluster) {
         informers.entrySet().removeIf(en -> {
-            if (en.getKey().cluster().equals(cluster)) {
+            if (en.getKey().cluster().equals(cluster) || en.getKey().cluster().startsWith(cluster + "|")) {
                 en.getValue().informer().stop();
                 return true;
             }
@@ -106,10 +134,9 @@ public final class MemberInformers<P extends HasMetadata> extends AbstractEventS
         e.written().put(key(written), written);
     }
 
-    private <R extends HasMetadata> Entry<R> start(KubernetesClient client, Class<R> type) {
+    private <R extends HasMetadata> Entry<R> start(SharedIndexInformer<R> informer, KubernetesClient client,
+            String type) {
         Map<String, R> written = new ConcurrentHashMap<>();
-        SharedIndexInformer<R> informer = client.resources(type).inAnyNamespace()
-                .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<R>() {
             @Override
             public void onAdd(R obj) {
@@ -129,7 +156,7 @@ public final class MemberInformers<P extends HasMetadata> extends AbstractEventS
         });
         informer.start().whenComplete((ok, error) -> {
             if (error != null) {
-                LOG.warn("informer for {} in a member did not start: {}", type.getSimpleName(), error.toString());
+                LOG.warn("informer for {} did not start: {}", type, error.toString());
             }
         });
         return new Entry<>(client, informer, written);
@@ -143,6 +170,13 @@ public final class MemberInformers<P extends HasMetadata> extends AbstractEventS
             return;
         }
         wake(obj);
+    }
+
+    /** Reconciles a primary now (e.g. a member it is placed on became unreachable: no event of its own comes). */
+    public void wake(ResourceID primary) {
+        if (isRunning()) {
+            getEventHandler().handleEvent(new Event(primary));
+        }
     }
 
     private void wake(HasMetadata obj) {

@@ -35,4 +35,18 @@ class SettingsTest {
         assertThat(Settings.forTests().withRetryInterval(Duration.ofMillis(100)).retryInterval())
                 .isEqualTo(Duration.ofMillis(100));
     }
+
+    @Test
+    void membersAreProbedEvery30SecondsAndKubeconfigsReadInTheOperatorsNamespace() {
+        Settings s = Settings.fromEnv(Map.of());
+        assertThat(s.probeInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.namespace()).as("unset: the client's namespace").isNull();
+        Settings set = Settings.fromEnv(Map.of("RECOFLOW_CLUSTER_PROBE_SECONDS", "10",
+                "RECOFLOW_NAMESPACE", "recoflow-system"));
+        assertThat(set.probeInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(set.namespace()).isEqualTo("recoflow-system");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RECOFLOW_CLUSTER_PROBE_SECONDS", "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RECOFLOW_CLUSTER_PROBE_SECONDS");
+        assertThat(Settings.forTests().namespace()).isEqualTo(Settings.DEPLOY_NAMESPACE);
+    }
 }

@@ -46,10 +46,65 @@ class DeployManifestTest {
         assertThat(verbs(role.getRules(), "modelversions")).doesNotContain("update", "create", "patch");
         assertThat(verbs(role.getRules(), "horizontalpodautoscalers")).contains("create", "update", "delete");
         assertThat(verbs(role.getRules(), "events")).contains("create");
+        // an informer on ClusterTargets and their status; no finalizer, so no update of the object itself
+        assertThat(verbs(role.getRules(), "clustertargets")).containsExactly("list", "watch");
+        assertThat(verbs(role.getRules(), "clustertargets/status")).containsExactly("update");
         Role lease = manifest().stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst()
                 .orElseThrow();
         // fabric8 7.5.2 renews the lease with PATCH (LeaderElectionProcessTest runs it against this Role)
         assertThat(verbs(lease.getRules(), "leases")).containsExactlyInAnyOrder("get", "create", "update", "patch");
+        // member kubeconfigs: read by an informer in the operator's namespace only, never cluster-wide
+        List<Role> roles = manifest().stream().filter(Role.class::isInstance).map(Role.class::cast).toList();
+        assertThat(roles).allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("recoflow-system"));
+        assertThat(roles.stream().flatMap(r -> r.getRules().stream()).filter(r -> r.getResources().contains("secrets"))
+                .toList()).singleElement().satisfies(r -> {
+                    assertThat(r.getResources()).containsExactly("secrets");
+                    assertThat(r.getVerbs()).containsExactly("list", "watch");
+                    assertThat(r.getResourceNames()).isNullOrEmpty();
+                });
+        assertThat(manifest().stream().filter(h -> h instanceof ClusterRole)
+                .flatMap(h -> ((ClusterRole) h).getRules().stream()).flatMap(r -> r.getResources().stream()))
+                .doesNotContain("secrets", "*");
+    }
+
+    /**
+     * What the hub may do in a member: the serving objects it renders there and reads back (list/watch through
+     * informers, delete because owner references do not cross clusters), nothing else: no Secrets, Pods,
+     * Namespaces, wildcards or non-resource URLs (/version, the probe, is public by default).
+     */
+    @Test
+    void memberRbacGrantsTheHubOnlyTheServingObjects() throws IOException {
+        List<HasMetadata> items = Serialization.unmarshal(Files.readString(
+                ROOT.resolve("operator/deploy/member-rbac.yaml")));
+        List<PolicyRule> rules = items.stream().flatMap(h -> h instanceof ClusterRole c ? c.getRules().stream()
+                : h instanceof Role r ? r.getRules().stream() : java.util.stream.Stream.empty()).toList();
+        assertThat(rules).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.getNonResourceURLs()).isNullOrEmpty();
+            assertThat(r.getResourceNames()).isNullOrEmpty();
+            assertThat(r.getApiGroups()).isSubsetOf("", "apps", "autoscaling");
+            assertThat(r.getVerbs()).isSubsetOf("list", "watch", "create", "update", "delete");
+        });
+        Map<String, List<String>> granted = new java.util.TreeMap<>();
+        for (PolicyRule r : rules) {
+            for (String g : r.getApiGroups()) {
+                for (String res : r.getResources()) {
+                    granted.computeIfAbsent(g + "/" + res, k -> new java.util.ArrayList<>()).addAll(r.getVerbs());
+                }
+            }
+        }
+        List<String> all = List.of("list", "watch", "create", "update", "delete");
+        assertThat(granted).containsOnlyKeys("apps/deployments", "/services", "/configmaps",
+                "autoscaling/horizontalpodautoscalers");
+        assertThat(granted.values()).allSatisfy(v -> assertThat(v).containsExactlyInAnyOrderElementsOf(all));
+        // bound to the hub's identity only
+        assertThat(items.stream().filter(h -> h instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding
+                || h instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding)).allSatisfy(b -> {
+                    var subjects = b instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding crb
+                            ? crb.getSubjects()
+                            : ((io.fabric8.kubernetes.api.model.rbac.RoleBinding) b).getSubjects();
+                    assertThat(subjects).extracting(io.fabric8.kubernetes.api.model.rbac.Subject::getName)
+                            .containsOnly("recoflow-hub");
+                });
     }
 
     @Test
@@ -80,12 +135,17 @@ class DeployManifestTest {
         List<PolicyRule> csvRules = List.of(Serialization.jsonMapper().convertValue(perms.get(0).get("rules"),
                 PolicyRule[].class));
         assertThat(csvRules).isEqualTo(role.getRules());
-        Role lease = manifest().stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst()
-                .orElseThrow();
+        // OLM makes one Role in the install namespace of these: the rules of every Role of the manifest
+        List<PolicyRule> roleRules = manifest().stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .flatMap(r -> r.getRules().stream()).toList();
         List<Map<String, Object>> nsPerms = (List<Map<String, Object>>) install.get("permissions");
         assertThat(List.of(Serialization.jsonMapper().convertValue(nsPerms.get(0).get("rules"), PolicyRule[].class)))
-                .isEqualTo(lease.getRules());
-        for (String name : List.of("recommendationmodels", "modelversions")) {
+                .isEqualTo(roleRules);
+        List<Map<String, Object>> owned = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+                csv().get("spec")).get("customresourcedefinitions")).get("owned");
+        assertThat(owned).extracting(o -> (String) o.get("name")).containsExactlyInAnyOrder(
+                "recommendationmodels.recoflow.io", "modelversions.recoflow.io", "clustertargets.recoflow.io");
+        for (String name : List.of("recommendationmodels", "modelversions", "clustertargets")) {
             assertThat(Files.readString(ROOT.resolve("olm/manifests/" + name + ".recoflow.io.crd.yaml")))
                     .as("olm/manifests is stale: cp crds/" + name + ".recoflow.io-v1.yml olm/manifests/" + name
                             + ".recoflow.io.crd.yaml")

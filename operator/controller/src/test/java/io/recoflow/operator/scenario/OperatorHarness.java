@@ -10,6 +10,7 @@ import io.recoflow.operator.OperatorFactory;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.config.Settings;
+import io.recoflow.operator.placement.MemberClients;
 import io.recoflow.operator.testing.FakeKubelet;
 import io.recoflow.operator.testing.ApiRequest;
 import io.recoflow.operator.testing.MockCluster;
@@ -36,6 +37,8 @@ abstract class OperatorHarness {
     KubernetesClient client;
     MutableClock clock;
     Operator operator;
+    /** The operator's member clients (closed when it stops). */
+    MemberClients members;
     FakeKubelet kubelet;
     volatile Predicate<Deployment> healthy = d -> true;
     Rbac rbac;
@@ -48,8 +51,9 @@ abstract class OperatorHarness {
         cluster.namespace(NS);
         clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
         rbac = Rbac.load(client, REPO.resolve("operator/deploy/operator.yaml"));
+        members = new MemberClients(cluster.operatorClient());
         operator = OperatorFactory.create(cluster.operatorClient(), settings(), clock, new DefaultModelRegistry(),
-                meters());
+                meters(), null, members);
         operator.start();
         kubelet = new FakeKubelet(client).healthyWhen(d -> healthy.test(d)).start(100);
     }

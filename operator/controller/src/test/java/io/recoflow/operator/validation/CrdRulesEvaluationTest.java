@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.validation.CrdValidator.Rule;
 import io.recoflow.operator.validation.CrdValidator.Violation;
 import java.io.IOException;
@@ -38,14 +39,17 @@ class CrdRulesEvaluationTest {
     static final Path ROOT = Path.of(System.getProperty("recoflow.repo.root", "../.."));
     static final String RM = "RecommendationModel";
     static final String MV = "ModelVersion";
+    static final String CT = "ClusterTarget";
 
     static CrdValidator rmCrd;
     static CrdValidator mvCrd;
+    static CrdValidator ctCrd;
 
     @BeforeAll
     static void load() throws IOException {
         rmCrd = CrdValidator.load(ROOT.resolve("crds/recommendationmodels.recoflow.io-v1.yml"));
         mvCrd = CrdValidator.load(ROOT.resolve("crds/modelversions.recoflow.io-v1.yml"));
+        ctCrd = CrdValidator.load(ROOT.resolve("crds/clustertargets.recoflow.io-v1.yml"));
     }
 
     /** A mutation of an example; {@code old} set means an update from the unmodified example. */
@@ -157,7 +161,21 @@ class CrdRulesEvaluationTest {
                 create("http artifact", MV, d -> set(d, "spec.artifact.uri", "http://models/retail-recs"),
                         "spec.artifact.uri: must match ^(s3|abfss|file)://.+$"),
                 createJavaBlind("unknown stage", MV, d -> set(d, "spec.stage", "staging"),
-                        "spec.stage: Unsupported value: \"staging\""));
+                        "spec.stage: Unsupported value: \"staging\""),
+                // OpenAPI: ClusterTarget (no CEL rules)
+                createJavaBlind("unknown cloud", CT, d -> set(d, "spec.cloud", "gcp"),
+                        "spec.cloud: Unsupported value: \"gcp\""),
+                create("no kubeconfig Secret", CT, d -> set(d, "spec.kubeconfigSecretRef", null),
+                        "spec.kubeconfigSecretRef: Required value"),
+                create("kubeconfig Secret without namespace", CT,
+                        d -> set(d, "spec.kubeconfigSecretRef.namespace", null),
+                        "spec.kubeconfigSecretRef.namespace: Required value"),
+                create("region with capitals", CT, d -> set(d, "spec.region", "EU-West-1"),
+                        "spec.region: must match ^[a-z0-9][-a-z0-9]{0,30}$"),
+                create("negative cost", CT, d -> set(d, "spec.costPerCoreHourUSD", -0.01),
+                        "spec.costPerCoreHourUSD: must be >= 0"),
+                create("endpoint without a scheme", CT, d -> set(d, "spec.endpoint", "recs.example.com"),
+                        "spec.endpoint: must match ^https?://[^\\s]+$"));
     }
 
     /** Valid variants: the rules must not be stricter than the documented API. */
@@ -191,7 +209,14 @@ class CrdRulesEvaluationTest {
                 }, null),
                 update("promotion: only the stage changes", MV, d -> set(d, "spec.stage", "archived"), null),
                 update("artifact moved, same version", MV, d -> set(d, "spec.artifact.uri", "abfss://m@acct/recs"),
-                        null));
+                        null),
+                create("ClusterTarget without endpoint, cost, labels or key", CT, d -> {
+                    set(d, "spec.endpoint", null);
+                    set(d, "spec.costPerCoreHourUSD", null);
+                    set(d, "spec.labels", null);
+                    set(d, "spec.kubeconfigSecretRef.key", null);
+                }, null),
+                create("free cluster", CT, d -> set(d, "spec.costPerCoreHourUSD", 0), null));
     }
 
     @Test
@@ -202,15 +227,18 @@ class CrdRulesEvaluationTest {
         }
         assertThat(files).isNotEmpty();
         for (Path f : files) {
-            Map<String, Object> doc = read(f);
-            CrdValidator crd = switch ((String) doc.get("kind")) {
-                case RM -> rmCrd;
-                case MV -> mvCrd;
-                default -> throw new AssertionError("unexpected kind in " + f);
-            };
-            assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
-            // applying the same file again (kubectl apply, Argo CD sync) is an update: transition rules run
-            assertThat(crd.validate(doc, read(f))).as(f.getFileName() + " re-applied").isEmpty();
+            for (String yaml : ExamplesTest.documents(f)) {
+                Map<String, Object> doc = parse(yaml);
+                CrdValidator crd = switch ((String) doc.get("kind")) {
+                    case RM -> rmCrd;
+                    case MV -> mvCrd;
+                    case CT -> ctCrd;
+                    default -> throw new AssertionError("unexpected kind in " + f);
+                };
+                assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
+                // applying the same file again (kubectl apply, Argo CD sync) is an update: transition rules run
+                assertThat(crd.validate(doc, parse(yaml))).as(f.getFileName() + " re-applied").isEmpty();
+            }
         }
     }
 
@@ -239,7 +267,7 @@ class CrdRulesEvaluationTest {
     void everyCelRuleIsExercisedByABadInput() {
         Set<String> hit = badInputs().map(c -> c.expected()).collect(Collectors.toSet());
         List<String> rules = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd)) {
             for (Rule r : crd.rules()) {
                 rules.add(r.schemaPath() + ": " + r.rule().getMessage());
             }
@@ -251,6 +279,7 @@ class CrdRulesEvaluationTest {
     void theValidatorUnderstandsEveryKeywordTheCrdsUse() {
         assertThat(CrdValidator.unsupportedKeywords("", rmCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", mvCrd.schema())).isEmpty();
+        assertThat(CrdValidator.unsupportedKeywords("", ctCrd.schema())).isEmpty();
     }
 
     /**
@@ -262,7 +291,7 @@ class CrdRulesEvaluationTest {
     @Test
     void rulesOnlyIterateBoundedListsOfBoundedStrings() {
         List<String> unbounded = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd)) {
             walk("", crd.schema(), (path, s) -> {
                 if (s.getXKubernetesValidations() == null || s.getProperties() == null) {
                     return;
@@ -312,11 +341,27 @@ class CrdRulesEvaluationTest {
     }
 
     static CrdValidator crd(String kind) {
-        return RM.equals(kind) ? rmCrd : mvCrd;
+        return switch (kind) {
+            case RM -> rmCrd;
+            case MV -> mvCrd;
+            default -> ctCrd;
+        };
     }
 
     static Map<String, Object> example(String kind) {
+        if (CT.equals(kind)) {
+            try {
+                return parse(ExamplesTest.documents(ROOT.resolve("examples/clustertargets.yaml")).get(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return read(ROOT.resolve(RM.equals(kind) ? "examples/retail-recs.yaml" : "examples/retail-recs-v1.yaml"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String yaml) {
+        return (Map<String, Object>) CrdValidator.cel(Serialization.unmarshal(yaml, Map.class));
     }
 
     @SuppressWarnings("unchecked")
@@ -330,8 +375,11 @@ class CrdRulesEvaluationTest {
 
     static List<String> javaErrors(String kind, Map<String, Object> doc) {
         String json = Serialization.asJson(doc);
-        return RM.equals(kind) ? Specs.validate(Serialization.unmarshal(json, RecommendationModel.class))
-                : Specs.validate(Serialization.unmarshal(json, ModelVersion.class));
+        return switch (kind) {
+            case RM -> Specs.validate(Serialization.unmarshal(json, RecommendationModel.class));
+            case MV -> Specs.validate(Serialization.unmarshal(json, ModelVersion.class));
+            default -> Specs.validate(Serialization.unmarshal(json, ClusterTarget.class));
+        };
     }
 
     /** Sets (or with null removes) a dotted path, creating objects on the way. */

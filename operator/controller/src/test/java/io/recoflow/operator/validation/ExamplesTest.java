@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.placement.ClusterTarget;
+import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.spec.Strategy;
 import java.io.IOException;
@@ -25,14 +27,16 @@ class ExamplesTest {
         List<HasMetadata> items = new ArrayList<>();
         try (Stream<Path> files = Files.list(EXAMPLES)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                String yaml = Files.readString(f);
-                String kind = Serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
-                        .getKind();
-                items.add(switch (kind) {
-                    case "RecommendationModel" -> Serialization.unmarshal(yaml, RecommendationModel.class);
-                    case "ModelVersion" -> Serialization.unmarshal(yaml, ModelVersion.class);
-                    default -> throw new AssertionError("unexpected kind " + kind + " in " + f);
-                });
+                for (String yaml : documents(f)) {
+                    String kind = Serialization.unmarshal(yaml,
+                            io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).getKind();
+                    items.add(switch (kind) {
+                        case "RecommendationModel" -> Serialization.unmarshal(yaml, RecommendationModel.class);
+                        case "ModelVersion" -> Serialization.unmarshal(yaml, ModelVersion.class);
+                        case "ClusterTarget" -> Serialization.unmarshal(yaml, ClusterTarget.class);
+                        default -> throw new AssertionError("unexpected kind " + kind + " in " + f);
+                    });
+                }
             }
         }
         List<RecommendationModel> rms = items.stream().filter(RecommendationModel.class::isInstance)
@@ -50,5 +54,21 @@ class ExamplesTest {
         assertThat(mvs).hasSize(2).allSatisfy(mv -> assertThat(Specs.validate(mv)).isEmpty());
         assertThat(mvs).extracting(mv -> mv.getSpec().stage)
                 .containsExactlyInAnyOrder(Stage.PRODUCTION, Stage.CANDIDATE);
+        List<ClusterTarget> targets = items.stream().filter(ClusterTarget.class::isInstance)
+                .map(ClusterTarget.class::cast).toList();
+        assertThat(targets).allSatisfy(ct -> {
+            assertThat(Specs.validate(ct)).isEmpty();
+            assertThat(ct.getMetadata().getNamespace()).as("cluster-scoped").isNull();
+            // the operator reads kubeconfig Secrets only in its own namespace
+            assertThat(ct.getSpec().kubeconfigSecretRef.namespace).isEqualTo(Settings.DEPLOY_NAMESPACE);
+        });
+        assertThat(targets).extracting(ct -> ct.getMetadata().getName() + ":" + ct.getSpec().cloud + ":"
+                + ct.getSpec().region).containsExactlyInAnyOrder("eks-prod:AWS:eu-west-1", "aks-prod:AZURE:westeurope");
+    }
+
+    /** The YAML documents of a file ("---" between them). */
+    static List<String> documents(Path f) throws IOException {
+        return java.util.Arrays.stream(Files.readString(f).split("(?m)^---\\s*$"))
+                .filter(d -> d.lines().anyMatch(l -> !l.isBlank() && !l.trim().startsWith("#"))).toList();
     }
 }

@@ -2,7 +2,9 @@ package io.recoflow.operator.validation;
 
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.model.ModelValidator;
+import io.recoflow.operator.placement.ClusterTargetReconciler;
 import io.recoflow.operator.version.VersionValidator;
 import java.util.List;
 
@@ -16,5 +18,9 @@ final class Specs {
 
     static List<String> validate(ModelVersion mv) {
         return VersionValidator.INSTANCE.validate(mv);
+    }
+
+    static List<String> validate(ClusterTarget ct) {
+        return ClusterTargetReconciler.VALIDATOR.validate(ct);
     }
 }

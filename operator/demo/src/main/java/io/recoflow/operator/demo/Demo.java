@@ -90,7 +90,9 @@ public final class Demo {
                         + " s); fake kubelet marks model-server pods ready");
 
                 try (Stream<Path> files = Files.list(root.resolve("examples"))) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                    // ClusterTargets come in step 4, with Secrets for the demo's member API servers
+                    for (Path f : files.filter(p -> p.toString().endsWith(".yaml")
+                            && !p.getFileName().toString().startsWith("clustertargets")).sorted().toList()) {
                         say("kubectl apply -f " + root.relativize(f));
                         cluster.apply(f, NS);
                     }
@@ -118,6 +120,8 @@ public final class Demo {
                 client.resource(v3).inNamespace(NS).create();
                 watch(client, () -> phase(client, ModelPhase.RolledBack) && ready(client));
 
+                multiCluster(cluster, client, v2);
+
                 say("Reconcile timings (operator_sdk_controllers_execution_reconcile_seconds):");
                 reconcileStats(meters);
                 say("Events (kubectl get events):");
@@ -135,6 +139,112 @@ public final class Demo {
             }
         }
         say(String.format("Demo finished in %.1f s", (System.nanoTime() - t0) / 1e9));
+    }
+
+    /**
+     * Step 4: two member clusters (an EKS-like and an AKS-like API server, each a mock with its own fake kubelet)
+     * registered as ClusterTargets; a model placed 70/30 on them; one member goes away and its traffic fails over,
+     * then comes back after the hysteresis.
+     */
+    private void multiCluster(MockCluster hub, KubernetesClient client, ModelVersion v2) throws Exception {
+        say("4. multi-cluster: two member API servers (eks-prod, aks-prod) registered as ClusterTargets");
+        hub.namespace(Settings.DEPLOY_NAMESPACE);
+        try (MockCluster eks = new MockCluster(); MockCluster aks = new MockCluster();
+                FakeKubelet eksPods = new FakeKubelet(eks.client()); FakeKubelet aksPods = new FakeKubelet(aks.client())) {
+            eksPods.start(250);
+            aksPods.start(250);
+            for (var m : java.util.List.of(java.util.Map.entry("eks-prod", eks), java.util.Map.entry("aks-prod", aks))) {
+                m.getValue().namespace(NS);
+                client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                        .withName("cluster-" + m.getKey()).withNamespace(Settings.DEPLOY_NAMESPACE).endMetadata()
+                        .withStringData(java.util.Map.of("kubeconfig", m.getValue().kubeconfig())).build()).create();
+                var ct = new io.recoflow.operator.api.placement.ClusterTarget();
+                ct.setMetadata(new ObjectMetaBuilder().withName(m.getKey()).build());
+                ct.setSpec(new io.recoflow.operator.api.placement.ClusterTargetSpec());
+                ct.getSpec().cloud = m.getKey().startsWith("eks") ? io.recoflow.operator.api.placement.Cloud.AWS
+                        : io.recoflow.operator.api.placement.Cloud.AZURE;
+                ct.getSpec().region = m.getKey().startsWith("eks") ? "eu-west-1" : "westeurope";
+                ct.getSpec().kubeconfigSecretRef = new io.recoflow.operator.api.placement.SecretKeyRef(
+                        Settings.DEPLOY_NAMESPACE, "cluster-" + m.getKey(), null);
+                ct.getSpec().endpoint = "https://recs." + m.getKey() + ".example.com";
+                client.resource(ct).create();
+            }
+            RecommendationModel global = client.resources(RecommendationModel.class).inNamespace(NS)
+                    .withName(rm(client).getMetadata().getName()).get();
+            global.setMetadata(new ObjectMetaBuilder().withName(GLOBAL).withNamespace(NS).build());
+            global.setStatus(null);
+            global.getSpec().autoscaling = null;
+            global.getSpec().replicas = 10;
+            global.getSpec().placement = new io.recoflow.operator.api.spec.Placement();
+            global.getSpec().placement.clusters = java.util.List.of(placement("eks-prod", 70),
+                    placement("aks-prod", 30));
+            // minutes of demo clock, so that pods coming up on a busy laptop never look like a failed cluster
+            global.getSpec().placement.failover = new io.recoflow.operator.api.spec.Placement.Failover();
+            global.getSpec().placement.failover.afterSeconds = 300;
+            global.getSpec().placement.failover.restoreAfterSeconds = 300;
+            client.resource(global).create();
+            ModelVersion v = new ModelVersion();
+            v.setMetadata(new ObjectMetaBuilder().withName(GLOBAL + "-v1").withNamespace(NS).build());
+            v.setSpec(new ModelVersionSpec());
+            v.getSpec().modelRef = GLOBAL;
+            v.getSpec().version = v2.getSpec().version;
+            v.getSpec().artifact = new ArtifactSource();
+            v.getSpec().artifact.uri = v2.getSpec().artifact.uri;
+            v.getSpec().stage = Stage.PRODUCTION;
+            client.resource(v).create();
+            say("   kubectl apply: RecommendationModel " + GLOBAL + " with placement eks-prod=70, aks-prod=30"
+                    + " (10 replicas)");
+            clusters(client, r -> "2/2".equals(r.getStatus().clustersReady));
+            say("   aks-prod's API server goes away: after placement.failover.afterSeconds (300 s of demo clock)"
+                    + " its weight moves to eks-prod");
+            aks.stop();
+            clusters(client, r -> r.getStatus().clusters.stream().anyMatch(c -> Boolean.TRUE.equals(c.failedOver)));
+            say("   aks-prod is back: restored after serving again for restoreAfterSeconds (300 s of demo clock)");
+            aks.start();
+            clusters(client, r -> "2/2".equals(r.getStatus().clustersReady) && r.getStatus().clusters.stream()
+                    .noneMatch(c -> Boolean.TRUE.equals(c.failedOver)) && r.getStatus().clusters.stream()
+                    .allMatch(c -> c.effectiveWeight != null && c.effectiveWeight.equals(c.weight)));
+            say("   objects in the members: eks-prod Deployment replicas "
+                    + eks.client().apps().deployments().inNamespace(NS).withName(GLOBAL + "-blue").get().getSpec()
+                    .getReplicas() + ", aks-prod " + aks.client().apps().deployments().inNamespace(NS)
+                    .withName(GLOBAL + "-blue").get().getSpec().getReplicas() + "; in the hub: "
+                    + client.apps().deployments().inNamespace(NS).list().getItems().stream()
+                    .filter(d -> d.getMetadata().getName().startsWith(GLOBAL)).count());
+            client.resources(RecommendationModel.class).inNamespace(NS).withName(GLOBAL).delete();
+        }
+    }
+
+    static final String GLOBAL = "retail-recs-global";
+
+    private static io.recoflow.operator.api.spec.PlacementCluster placement(String name, int weight) {
+        var c = new io.recoflow.operator.api.spec.PlacementCluster();
+        c.name = name;
+        c.weight = weight;
+        return c;
+    }
+
+    /** Prints the placed model's clusters whenever they change, until done. */
+    private void clusters(KubernetesClient client, java.util.function.Predicate<RecommendationModel> done)
+            throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (true) {
+            RecommendationModel r = client.resources(RecommendationModel.class).inNamespace(NS).withName(GLOBAL).get();
+            boolean ok = r.getStatus() != null && r.getStatus().clusters != null && done.test(r);
+            String table = "   " + GLOBAL + ": " + (r.getStatus() == null ? "" : r.getStatus().phase + " "
+                    + r.getStatus().clustersReady) + "\n" + Table.clusters(r);
+            if (!table.equals(last)) {
+                out.println(table);
+                last = table;
+            }
+            if (ok) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("demo step did not finish within 60 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     static final long BAD_OFFSET = 3600;
@@ -204,7 +314,8 @@ public final class Demo {
     }
 
     private static RecommendationModel rm(KubernetesClient client) {
-        return client.resources(RecommendationModel.class).inNamespace(NS).list().getItems().get(0);
+        return client.resources(RecommendationModel.class).inNamespace(NS).list().getItems().stream()
+                .filter(r -> !GLOBAL.equals(r.getMetadata().getName())).findFirst().orElseThrow();
     }
 
     private static boolean phase(KubernetesClient client, ModelPhase phase) {

@@ -15,7 +15,8 @@ final class Table {
 
     static String render(List<RecommendationModel> rms, List<ModelVersion> mvs) {
         List<String[]> rm = new ArrayList<>();
-        rm.add(new String[] {"NAME", "RUNTIME", "SERVING", "CANDIDATE", "WEIGHT", "PHASE", "READY", "AGE"});
+        rm.add(new String[] {"NAME", "RUNTIME", "SERVING", "CANDIDATE", "WEIGHT", "PHASE", "CLUSTERS", "READY",
+            "AGE"});
         for (RecommendationModel r : sorted(rms)) {
             var s = r.getStatus();
             rm.add(new String[] {"recommendationmodel.recoflow.io/" + r.getMetadata().getName(),
@@ -23,6 +24,7 @@ final class Table {
                             .EMBEDDED ? "embedded" : "tensorflow-serving",
                     s == null ? "" : str(s.servingVersion), s == null ? "" : str(s.candidateVersion),
                     s == null ? "" : str(s.canaryWeight), s == null ? "" : str(s.phase),
+                    s == null ? "" : str(s.clustersReady),
                     s == null ? "" : Conditions.get(s.conditions, Conditions.READY).map(c -> c.getStatus())
                             .orElse(""),
                     age(r)});
@@ -35,6 +37,20 @@ final class Table {
                     v.getStatus() == null ? "" : str(v.getStatus().phase), age(v)});
         }
         return format(rm) + "\n" + format(mv);
+    }
+
+    /** The per-cluster part of a placed model's status (status.clusters), one line per cluster. */
+    static String clusters(RecommendationModel r) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"CLUSTER", "PHASE", "SERVING", "READY", "WEIGHT", "EFFECTIVE", "MESSAGE"});
+        if (r.getStatus() != null && r.getStatus().clusters != null) {
+            for (var c : r.getStatus().clusters) {
+                rows.add(new String[] {c.name, str(c.phase), str(c.servingVersion),
+                        str(c.readyReplicas) + "/" + str(c.desiredReplicas), str(c.weight), str(c.effectiveWeight),
+                        c.message == null ? "" : c.message});
+            }
+        }
+        return format(rows);
     }
 
     private static <T extends HasMetadata> List<T> sorted(List<T> items) {

@@ -4,7 +4,8 @@ import java.net.URI;
 
 /**
  * One request to the API server in RBAC terms: verb, API group, resource (with its subresource, as in a Role:
- * {@code recommendationmodels/status}), namespace and name.
+ * {@code recommendationmodels/status}), namespace and name. A path outside /api and /apis (/version, /healthz) is a
+ * non-resource URL: its resource is the path, as in a rule's {@code nonResourceURLs}.
  */
 public record ApiRequest(String verb, String group, String resource, String namespace, String name) {
 
@@ -22,7 +23,7 @@ public record ApiRequest(String verb, String group, String resource, String name
             group = p[1];
             i = 3; // apis/group/version
         } else {
-            return new ApiRequest(method.toLowerCase(), "", "/" + uri.getPath(), null, null);
+            return new ApiRequest(method.toLowerCase(), "", uri.getPath(), null, null);
         }
         String namespace = null;
         if (i + 1 < p.length && p[i].equals("namespaces") && i + 2 < p.length) {
@@ -46,8 +47,12 @@ public record ApiRequest(String verb, String group, String resource, String name
         return new ApiRequest(verb, group, resource, namespace, name);
     }
 
-    /** The RBAC key of this request: group/resource:verb (core group as ""). */
+    /** The RBAC key of this request: group/resource:verb (core group as ""); a non-resource URL as /path:verb. */
     public String rule() {
-        return group + "/" + resource + ":" + verb;
+        return nonResource() ? resource + ":" + verb : group + "/" + resource + ":" + verb;
+    }
+
+    public boolean nonResource() {
+        return resource.startsWith("/");
     }
 }

@@ -17,11 +17,14 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -31,17 +34,30 @@ import java.util.stream.Stream;
  * It stores and watches objects but runs no controllers, so nothing makes pods ready unless {@link FakeKubelet}
  * does. It has no server-side apply, which is why the operator writes with create/update here.
  *
- * <p>Requests sent with the {@link #OPERATOR_AGENT} user agent (the client of {@link #operatorClient()}) are
- * recorded in RBAC terms, so tests can count the operator's calls and compare them with its Role; faults can be
- * injected for them ({@link #fail}).
+ * <p>Every request except those of the test's own {@link #client()} (user agent {@link #TEST_AGENT}) is recorded in
+ * RBAC terms, so tests can count the operator's calls and compare them with its Role, and faults can be injected
+ * for them ({@link #fail}). The operator's clients are recognised by what they are not: a member cluster's client,
+ * built from {@link #kubeconfig()}, cannot carry a test's user agent.
+ *
+ * <p>{@link #stop()} takes the server off the network (connections refused, as with a member cluster that went
+ * away) and {@link #start()} brings it back on the same port with the objects it stored.
  */
 public final class MockCluster implements AutoCloseable {
+    /** The user agent of {@link #operatorClient()} (its requests are recorded as any but the test's own are). */
     public static final String OPERATOR_AGENT = "recoflow-operator-under-test";
+    /** The user agent of {@link #client()}: the only requests not recorded. */
+    public static final String TEST_AGENT = "recoflow-test-client";
+    /** What GET /version answers unless {@link #version} says otherwise. */
+    public static final String DEFAULT_VERSION = "v1.32.4";
     /** Held so the level sticks: the mock server logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
-    private final KubernetesMockServer server;
+    /** Holds the stored objects; kept across {@link #stop()} and {@link #start()}. */
+    private final KubernetesCrudDispatcher crud;
+    private final int port;
+    private volatile KubernetesMockServer server;
     private final KubernetesClient client;
+    private volatile String version = DEFAULT_VERSION;
     private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private volatile KubernetesClient operatorClient;
@@ -51,11 +67,11 @@ public final class MockCluster implements AutoCloseable {
 
     public MockCluster() {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of()) {
+        crud = new KubernetesCrudDispatcher(List.of()) {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 String agent = request.getHeader("User-Agent");
-                if (agent != null && agent.contains(OPERATOR_AGENT)) {
+                if (agent == null || !agent.contains(TEST_AGENT)) {
                     ApiRequest r = ApiRequest.parse(request.getMethod(), request.getPath());
                     requests.add(r);
                     for (Fault f : faults) {
@@ -64,6 +80,9 @@ public final class MockCluster implements AutoCloseable {
                         }
                     }
                 }
+                if ("GET".equals(request.getMethod()) && "/version".equals(request.getPath())) {
+                    return versionInfo();
+                }
                 if ("POST".equals(request.getMethod())
                         && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
                     return rulesReview(request.getUtf8Body());
@@ -71,12 +90,68 @@ public final class MockCluster implements AutoCloseable {
                 return super.dispatch(request);
             }
         };
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);
+        server = server();
         server.init();
-        client = server.createClient();
+        port = server.getPort();
+        // the mock's own client, with a user agent of its own so that its requests are the ones not recorded
+        try (KubernetesClient base = server.createClient()) {
+            client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(base.getConfiguration())
+                    .withUserAgent(TEST_AGENT).build()).build();
+        }
     }
 
-    /** The tests' own client (not recorded). */
+    private KubernetesMockServer server() {
+        return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);
+    }
+
+    /** Takes the API server off the network: connections to its port are refused until {@link #start()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.destroy();
+            server = null;
+        }
+    }
+
+    /** Serves again on the same port, with every object stored before {@link #stop()}. */
+    public synchronized void start() {
+        if (server == null) {
+            KubernetesMockServer s = server();
+            s.init(InetAddress.getLoopbackAddress(), port);
+            server = s;
+        }
+    }
+
+    /** The gitVersion GET /version reports (a member cluster's Kubernetes version). */
+    public void version(String gitVersion) {
+        this.version = gitVersion;
+    }
+
+    /**
+     * A kubeconfig for this server, as a member cluster's Secret holds it: inline server URL and token, nothing
+     * read from files.
+     */
+    public String kubeconfig() {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: mock
+                    cluster:
+                      server: %s
+                users:
+                  - name: recoflow-hub
+                    user:
+                      token: not-checked-by-the-mock
+                contexts:
+                  - name: mock
+                    context:
+                      cluster: mock
+                      user: recoflow-hub
+                current-context: mock
+                """.formatted(url());
+    }
+
+    /** The tests' own client (user agent {@link #TEST_AGENT}: not recorded, never refused by {@link #fail}). */
     public KubernetesClient client() {
         return client;
     }
@@ -103,7 +178,7 @@ public final class MockCluster implements AutoCloseable {
         return client.getMasterUrl().toString();
     }
 
-    /** The operator's requests so far, in order. */
+    /** Every request but the test client's so far, in order (the operator's, its member clients'). */
     public List<ApiRequest> requests() {
         return new ArrayList<>(requests);
     }
@@ -112,7 +187,10 @@ public final class MockCluster implements AutoCloseable {
         requests.clear();
     }
 
-    /** Answers the operator's requests that match with an error, as a real API server would refuse them. */
+    /**
+     * Answers the recorded requests (all but the test client's) that match with an error, as a real API server
+     * would refuse them.
+     */
     public void fail(Predicate<ApiRequest> when, int code, String message) {
         faults.add(new Fault(when, code, message));
     }
@@ -162,16 +240,42 @@ public final class MockCluster implements AutoCloseable {
         client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
     }
 
-    /** Creates every object of a YAML file in the namespace. */
+    /** Creates every object of a YAML file: in the namespace, or cluster-wide for a cluster-scoped kind. */
     public List<HasMetadata> apply(Path yaml, String namespace) throws IOException {
         try (InputStream in = Files.newInputStream(yaml)) {
             List<HasMetadata> items = client.load(in).items();
             for (HasMetadata item : items) {
-                item.getMetadata().setNamespace(namespace);
-                client.resource(item).inNamespace(namespace).create();
+                if (clusterScoped(item)) {
+                    client.resource(item).create();
+                } else {
+                    item.getMetadata().setNamespace(namespace);
+                    client.resource(item).inNamespace(namespace).create();
+                }
             }
             return items;
         }
+    }
+
+    /** As the CRDs stored here say (kubectl asks the API server's discovery the same question). */
+    private boolean clusterScoped(HasMetadata item) {
+        String group = item.getApiVersion().contains("/") ? item.getApiVersion().split("/")[0] : "";
+        return client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
+                .anyMatch(crd -> crd.getSpec().getGroup().equals(group)
+                        && crd.getSpec().getNames().getKind().equals(item.getKind())
+                        && "Cluster".equals(crd.getSpec().getScope()));
+    }
+
+    private MockResponse versionInfo() {
+        String v = version;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v?(\\d+)\\.(\\d+)").matcher(v);
+        boolean semver = m.find();
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("major", semver ? m.group(1) : "0");
+        info.put("minor", semver ? m.group(2) : "0");
+        info.put("gitVersion", v);
+        info.put("platform", "linux/amd64");
+        return new MockResponse().setResponseCode(200)
+                .setBody(io.fabric8.kubernetes.client.utils.Serialization.asJson(info));
     }
 
     private static String status(int code, String message) {
@@ -185,6 +289,6 @@ public final class MockCluster implements AutoCloseable {
             operatorClient.close();
         }
         client.close();
-        server.destroy();
+        stop();
     }
 }

@@ -31,6 +31,12 @@ public final class Rbac {
             "authorization.k8s.io/selfsubjectrulesreviews:create",
             "authorization.k8s.io/selfsubjectaccessreviews:create",
             "authentication.k8s.io/selfsubjectreviews:create");
+    /**
+     * What every client may read whatever the manifest says (the built-in system:public-info-viewer ClusterRole,
+     * bound to authenticated and unauthenticated users): the API server's version, which probes of a member use.
+     */
+    public static final Set<String> PUBLIC_INFO = Set.of("/version:get", "/healthz:get", "/livez:get",
+            "/readyz:get");
 
     private final Set<String> grants;
     private final List<Bound> rules;
@@ -53,8 +59,8 @@ public final class Rbac {
                 String namespace = h instanceof Role ? h.getMetadata().getNamespace() : null;
                 for (PolicyRule rule : rules) {
                     bound.add(new Bound(namespace, rule));
-                    for (String g : rule.getApiGroups()) {
-                        for (String res : rule.getResources()) {
+                    for (String g : rule.getApiGroups() == null ? List.<String>of() : rule.getApiGroups()) {
+                        for (String res : rule.getResources() == null ? List.<String>of() : rule.getResources()) {
                             for (String v : rule.getVerbs()) {
                                 grants.add(g + "/" + res + ":" + v);
                             }
@@ -71,10 +77,34 @@ public final class Rbac {
         return grants;
     }
 
+    /**
+     * Whether a rule allows the request: a ClusterRole's anywhere, a Role's only in its own namespace (a Role
+     * cannot grant a cluster-wide list or watch).
+     */
     public boolean allows(ApiRequest r) {
-        return BASIC_USER.contains(r.rule()) || grants.contains(r.rule())
-                || grants.contains(r.group() + "/*:" + r.verb())
-                || grants.contains(r.group() + "/" + r.resource() + ":*");
+        if (BASIC_USER.contains(r.rule()) || PUBLIC_INFO.contains(r.rule())) {
+            return true;
+        }
+        if (r.resource().isEmpty() && r.name() == null && r.verb().equals("list")) {
+            return true; // API discovery (GET /apis/<group>/<version>): system:discovery, every authenticated user
+        }
+        for (Bound b : rules) {
+            if (b.namespace() != null && !b.namespace().equals(r.namespace())) {
+                continue;
+            }
+            PolicyRule rule = b.rule();
+            boolean verb = rule.getVerbs().contains(r.verb()) || rule.getVerbs().contains("*");
+            boolean matches = r.nonResource()
+                    ? rule.getNonResourceURLs() != null && (rule.getNonResourceURLs().contains(r.resource())
+                            || rule.getNonResourceURLs().contains("*"))
+                    : rule.getApiGroups() != null && rule.getResources() != null
+                            && (rule.getApiGroups().contains(r.group()) || rule.getApiGroups().contains("*"))
+                            && (rule.getResources().contains(r.resource()) || rule.getResources().contains("*"));
+            if (verb && matches) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
