@@ -138,7 +138,8 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout);
         RolloutState state = RolloutState.of(rm.getStatus());
         List<ModelPlacement.Cluster> clusters = placement.clusters(spec);
-        boolean sequential = spec.getSpec().placement != null
+        // cluster by cluster is a canary's: blue-green switches every cluster's Service together
+        boolean sequential = spec.getSpec().placement != null && strategy == Strategy.CANARY
                 && spec.getSpec().placement.rollout == Placement.Order.SEQUENTIAL;
         Integer at = sequential ? rm.getStatus().rolloutCluster : null;
 
