@@ -226,7 +226,9 @@ class OperatorContractTest {
         env.put(Serving.ENV_HTTP_PORT, "0");
         env.put(Serving.ENV_MANAGEMENT_PORT, "0");
         env.put("RECOFLOW_RECOMMEND_REDIS_PORT", Integer.toString(TestInfra.redisPort()));
-        env.put("RECOFLOW_RECOMMEND_REDIS_TIMEOUT", "2s"); // count versions, not Redis latency on a busy machine
+        // count versions, not Redis or scoring latency on a busy machine (no timeout fallback)
+        env.put("RECOFLOW_RECOMMEND_REDIS_TIMEOUT", "2s");
+        env.put("RECOFLOW_RECOMMEND_MODEL_SCORINGTIMEOUT", "5s");
         env.put("RECOFLOW_RECOMMEND_SERVING_POLLINTERVAL", "100ms");
         env.put("RECOFLOW_RECOMMEND_MODEL_POLLINTERVAL", "200ms");
         app = RecommendApplication.startWithEnv(env);

@@ -99,6 +99,7 @@ class ServingRolloutTest {
         env.put("RECOFLOW_RECOMMEND_MODEL_POLLINTERVAL", "200ms");
         // the tests count versions, not Redis latency: no redis_unavailable fallback on a busy 2-core machine
         env.put("RECOFLOW_RECOMMEND_REDIS_TIMEOUT", "2s");
+        env.put("RECOFLOW_RECOMMEND_MODEL_SCORINGTIMEOUT", "5s");
         app = RecommendApplication.startWithEnv(env);
         models = app.getBean(ModelRegistry.class);
         api = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);

@@ -102,6 +102,8 @@ class TfServingRuntimeTest {
                 "RECOFLOW_RECOMMEND_MODEL_POLLINTERVAL", "200ms",
                 // the tests count labels, not Redis latency: no redis_unavailable fallback on a busy 2-core machine
                 "RECOFLOW_RECOMMEND_REDIS_TIMEOUT", "2s"));
+        // nor TF Serving latency: the stub's answer may take longer than 200 ms on a loaded CI machine
+        env.put("RECOFLOW_RECOMMEND_MODEL_SCORINGTIMEOUT", "5s");
         env.putAll(extraEnv);
         app = RecommendApplication.startWithEnv(env);
         int management = app.getEnvironment().getRequiredProperty("local.management.port", Integer.class);

@@ -209,6 +209,33 @@ class MultiClusterTest extends OperatorHarness {
     }
 
     @Test
+    void parallelCanaryStepsRunOnEveryClusterAtOnceThenServeTheNewVersionEverywhere() throws Exception {
+        String base = Fixtures.artifact(models, 1, 0.30);
+        Fixtures.artifact(models, 2, 0.34);
+        create(placed(Placement.Order.PARALLEL, 70, 30));
+        create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
+        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
+        await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> r.getStatus() != null
+                && "2/2".equals(r.getStatus().clustersReady) && r.getStatus().phase == ModelPhase.Serving);
+        promote("retail-recs-v2");
+        // step 1 (10 %) on both members together
+        await(Duration.ofSeconds(20), () -> rm("retail-recs"), r -> r.getStatus().phase == ModelPhase.RollingOut
+                && Integer.valueOf(10).equals(r.getStatus().canaryWeight) && r.getStatus().rolloutCluster == null);
+        for (KubernetesClient c : List.of(eks.client(), aks.client())) {
+            await(Duration.ofSeconds(10), () -> c.configMaps().inNamespace(NS).withName("retail-recs-blue").get()
+                    .getData().get("serving.json"), j -> j.contains("\"canaryWeight\" : 10"));
+        }
+        assertThat(status(rm("retail-recs"), "aks-prod").candidateVersion).isEqualTo(2L);
+        advanceUntil(Duration.ofSeconds(10), Duration.ofSeconds(600),
+                () -> rm("retail-recs").getStatus().phase == ModelPhase.Serving
+                        && Long.valueOf(2).equals(rm("retail-recs").getStatus().servingVersion));
+        for (KubernetesClient c : List.of(eks.client(), aks.client())) {
+            await(Duration.ofSeconds(10), () -> c.configMaps().inNamespace(NS).withName("retail-recs-blue").get()
+                    .getData().get("models.config"), t -> t.contains("versions: 2") && !t.contains("versions: 1"));
+        }
+    }
+
+    @Test
     void sequentialCanaryThatFailsOnTheFirstClusterNeverReachesTheSecond() throws Exception {
         String base = Fixtures.artifact(models, 1, 0.30);
         Fixtures.artifact(models, 2, 0.34);
