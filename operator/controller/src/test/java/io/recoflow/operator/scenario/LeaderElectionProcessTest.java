@@ -123,7 +123,7 @@ class LeaderElectionProcessTest {
 
     private Process start(MockCluster cluster, Path log) throws IOException {
         Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, kubeconfig(cluster.url()));
+        Files.writeString(kubeconfig, cluster.kubeconfig(LEASE_NS));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
@@ -150,28 +150,6 @@ class LeaderElectionProcessTest {
             }
             return get.call();
         }, l -> l != null && ok.test(l));
-    }
-
-    private static String kubeconfig(String url) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: mock
-                    cluster:
-                      server: %s
-                users:
-                  - name: recoflow-operator
-                    user:
-                      token: not-checked-by-the-mock
-                contexts:
-                  - name: mock
-                    context:
-                      cluster: mock
-                      user: recoflow-operator
-                      namespace: %s
-                current-context: mock
-                """.formatted(url, LEASE_NS);
     }
 
     private static String tail(Path log) {

@@ -138,6 +138,19 @@ class MultiClusterTest extends OperatorHarness {
         return out;
     }
 
+    /** v1 serving on both members, v2 resolved and ready to promote. */
+    void servingV1WithV2Ready(Placement.Order order, int eksWeight, int aksWeight) throws Exception {
+        String base = Fixtures.artifact(models, 1, 0.30);
+        Fixtures.artifact(models, 2, 0.34);
+        create(placed(order, eksWeight, aksWeight));
+        create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
+        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
+        await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> r.getStatus() != null
+                && "2/2".equals(r.getStatus().clustersReady) && r.getStatus().phase == ModelPhase.Serving);
+        await(Duration.ofSeconds(10), () -> mv("retail-recs-v2"), m -> m.getStatus() != null
+                && m.getStatus().phase == io.recoflow.operator.api.status.VersionPhase.Ready);
+    }
+
     @Test
     void seventyThirtyPlacementServesFromBothMembersWithSplitReplicasAndNothingInTheHub() throws Exception {
         String base = Fixtures.artifact(models, 1, 0.30);
@@ -210,13 +223,7 @@ class MultiClusterTest extends OperatorHarness {
 
     @Test
     void parallelCanaryStepsRunOnEveryClusterAtOnceThenServeTheNewVersionEverywhere() throws Exception {
-        String base = Fixtures.artifact(models, 1, 0.30);
-        Fixtures.artifact(models, 2, 0.34);
-        create(placed(Placement.Order.PARALLEL, 70, 30));
-        create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
-        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
-        await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> r.getStatus() != null
-                && "2/2".equals(r.getStatus().clustersReady) && r.getStatus().phase == ModelPhase.Serving);
+        servingV1WithV2Ready(Placement.Order.PARALLEL, 70, 30);
         promote("retail-recs-v2");
         // step 1 (10 %) on both members together
         await(Duration.ofSeconds(20), () -> rm("retail-recs"), r -> r.getStatus().phase == ModelPhase.RollingOut
@@ -237,13 +244,7 @@ class MultiClusterTest extends OperatorHarness {
 
     @Test
     void sequentialCanaryThatFailsOnTheFirstClusterNeverReachesTheSecond() throws Exception {
-        String base = Fixtures.artifact(models, 1, 0.30);
-        Fixtures.artifact(models, 2, 0.34);
-        create(placed(Placement.Order.SEQUENTIAL, 50, 50));
-        create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
-        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
-        await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> r.getStatus() != null
-                && "2/2".equals(r.getStatus().clustersReady) && r.getStatus().phase == ModelPhase.Serving);
+        servingV1WithV2Ready(Placement.Order.SEQUENTIAL, 50, 50);
         eksHealthy = d -> !eks.client().configMaps().inNamespace(NS).withName(d.getMetadata().getName()).get()
                 .getData().get("models.config").contains("versions: 2");
 
@@ -266,13 +267,7 @@ class MultiClusterTest extends OperatorHarness {
 
     @Test
     void sequentialCanaryRunsClusterByClusterThenServesTheNewVersionEverywhere() throws Exception {
-        String base = Fixtures.artifact(models, 1, 0.30);
-        Fixtures.artifact(models, 2, 0.34);
-        create(placed(Placement.Order.SEQUENTIAL, 50, 50));
-        create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
-        create(Fixtures.version("retail-recs", 2, base, Stage.CANDIDATE));
-        await(Duration.ofSeconds(30), () -> rm("retail-recs"), r -> r.getStatus() != null
-                && "2/2".equals(r.getStatus().clustersReady) && r.getStatus().phase == ModelPhase.Serving);
+        servingV1WithV2Ready(Placement.Order.SEQUENTIAL, 50, 50);
         promote("retail-recs-v2");
         advanceUntil(Duration.ofSeconds(10), Duration.ofSeconds(600), () -> {
             var s = rm("retail-recs").getStatus();

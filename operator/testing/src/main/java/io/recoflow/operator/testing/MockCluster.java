@@ -131,6 +131,11 @@ public final class MockCluster implements AutoCloseable {
      * read from files.
      */
     public String kubeconfig() {
+        return kubeconfig(null);
+    }
+
+    /** The same, with a default namespace in its context (what an in-cluster client's own namespace would be). */
+    public String kubeconfig(String namespace) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -147,8 +152,8 @@ public final class MockCluster implements AutoCloseable {
                     context:
                       cluster: mock
                       user: recoflow-hub
-                current-context: mock
-                """.formatted(url());
+                %scurrent-context: mock
+                """.formatted(url(), namespace == null ? "" : "      namespace: " + namespace + "\n");
     }
 
     /** The tests' own client (user agent {@link #TEST_AGENT}: not recorded, never refused by {@link #fail}). */
