@@ -343,18 +343,25 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             if (kept || ClusterTarget.LOCAL.equals(old.name)) {
                 continue;
             }
-            ModelPlacement.Cluster c = placement.cluster(-1, old.name, 0);
-            if (c.resources() == null) {
-                pending.add(old.name);
-                continue;
-            }
-            try {
-                c.resources().deleteAll(rm);
-            } catch (KubernetesClientException e) {
+            if (!deleteFrom(rm, old.name)) {
                 pending.add(old.name);
             }
         }
         return pending;
+    }
+
+    /** @return true when the model's objects in member {@code cluster} are gone (false: not reachable yet) */
+    private boolean deleteFrom(RecommendationModel rm, String cluster) {
+        ModelPlacement.Cluster c = placement.cluster(-1, cluster, 0);
+        if (c.resources() == null) {
+            return false;
+        }
+        try {
+            c.resources().deleteAll(rm);
+            return true;
+        } catch (KubernetesClientException e) {
+            return false;
+        }
     }
 
     /** Deletes what the model placed in member clusters; the hub's objects go by owner reference. */
@@ -368,16 +375,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             if (ClusterTarget.LOCAL.equals(c.name)) {
                 continue;
             }
-            ModelPlacement.Cluster cluster = placement.cluster(-1, c.name, 0);
-            try {
-                if (cluster.resources() == null) {
-                    pending = true;
-                } else {
-                    cluster.resources().deleteAll(rm);
-                }
-            } catch (KubernetesClientException e) {
-                pending = true;
-            }
+            pending |= !deleteFrom(rm, c.name);
         }
         // a member that cannot be reached keeps the model (and its finalizer) until it can be cleaned, as
         // Karmada does; the status says which cluster it waits for

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.recoflow.operator.core.Owners;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +40,10 @@ public final class DnsRecords {
             e.put("providerSpecific", List.of(Map.of("name", "aws/weight", "value", String.valueOf(t.weight()))));
             endpoints.add(e);
         }
-        var meta = Owners.meta(owner, name, labels);
-        Map<String, String> annotations = new HashMap<>();
-        annotations.put(Placed.PRIMARY_NAME, owner.getMetadata().getName());
-        annotations.put(Placed.PRIMARY_NAMESPACE, owner.getMetadata().getNamespace());
-        annotations.put(Placed.PRIMARY_KIND, owner.getKind());
-        meta.setAnnotations(annotations);
-        return new GenericKubernetesResourceBuilder().withApiVersion(API_VERSION).withKind(KIND).withMetadata(meta)
-                .addToAdditionalProperties("spec", Map.of("endpoints", endpoints)).build();
+        // in the hub: owner reference for garbage collection, and the annotations its informer maps events by
+        return Placed.annotate(owner, new GenericKubernetesResourceBuilder().withApiVersion(API_VERSION).withKind(KIND)
+                .withMetadata(Owners.meta(owner, name, labels))
+                .addToAdditionalProperties("spec", Map.of("endpoints", endpoints)).build());
     }
 
     /** A ClusterTarget's endpoint is a URL; the record points at its host. */

@@ -25,6 +25,12 @@ public final class Placed {
             return rendered;
         }
         rendered.getMetadata().setOwnerReferences(null);
+        annotate(primary, rendered).getMetadata().getAnnotations().put(CLUSTER, cluster);
+        return rendered;
+    }
+
+    /** Names the primary in annotations, which is how {@link MemberInformers} maps an event back to it. */
+    public static <R extends HasMetadata> R annotate(HasMetadata primary, R rendered) {
         Map<String, String> a = new HashMap<>();
         if (rendered.getMetadata().getAnnotations() != null) {
             a.putAll(rendered.getMetadata().getAnnotations());
@@ -32,7 +38,6 @@ public final class Placed {
         a.put(PRIMARY_NAME, primary.getMetadata().getName());
         a.put(PRIMARY_NAMESPACE, primary.getMetadata().getNamespace());
         a.put(PRIMARY_KIND, primary.getKind());
-        a.put(CLUSTER, cluster);
         rendered.getMetadata().setAnnotations(a);
         return rendered;
     }
