@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.EventRecorder;
 import io.recoflow.operator.core.PerResourceMetrics;
+import io.recoflow.operator.experiment.ExperimentReconciler;
+import io.recoflow.operator.core.Prometheus;
 import io.recoflow.operator.model.RecommendationModelReconciler;
 import io.recoflow.operator.placement.ClusterTargetReconciler;
 import io.recoflow.operator.placement.MemberClients;
@@ -97,6 +99,10 @@ public final class OperatorFactory {
                 c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ClusterTargetReconciler(clock, events, members, namespace(client, settings),
                 settings.probeInterval()), c -> c.withRetry(retry(settings.retryInterval())));
+        Prometheus prometheus = settings.prometheusUrl() == null ? null
+                : new Prometheus(settings.prometheusUrl(), Duration.ofSeconds(5));
+        operator.register(new ExperimentReconciler(clock, events, prometheus, registry, settings.maxRequeue()),
+                c -> c.withRetry(retry(settings.retryInterval())));
         return operator;
     }
 

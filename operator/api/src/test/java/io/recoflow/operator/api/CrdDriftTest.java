@@ -31,7 +31,8 @@ class CrdDriftTest {
     static final Map<String, Class<?>> KINDS = Map.of(
             "recommendationmodels.recoflow.io-v1.yml", RecommendationModel.class,
             "modelversions.recoflow.io-v1.yml", ModelVersion.class,
-            "clustertargets.recoflow.io-v1.yml", io.recoflow.operator.api.placement.ClusterTarget.class);
+            "clustertargets.recoflow.io-v1.yml", io.recoflow.operator.api.placement.ClusterTarget.class,
+            "abexperiments.recoflow.io-v1.yml", io.recoflow.operator.api.experiment.ABExperiment.class);
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {

@@ -31,6 +31,7 @@ public enum Reason {
     AnalysisInconclusive,
     RolledBack,
     UpdateStalled,
+    WaitingForExperiment,
     // placement (any kind placed in member clusters)
     ClusterFailover,
     ClusterRestored,
@@ -50,5 +51,23 @@ public enum Reason {
     Unreachable,
     CredentialsRejected,
     SecretNotFound,
-    KubeconfigInvalid
+    KubeconfigInvalid,
+    // ABExperiment
+    ModelNotServing,
+    WaitingForRollout,
+    ExperimentConflict,
+    UnknownModelVersion,
+    ForeignModelVersion,
+    VersionNotReady,
+    WaitingForSplit,
+    ExperimentStarted,
+    ExperimentRunning,
+    MetricsUnavailable,
+    GuardrailBreached,
+    SampleRatioMismatch,
+    ExperimentConcluded,
+    ExperimentInconclusive,
+    ExperimentPromoted,
+    ChampionAliasMoved,
+    SplitEnded
 }

@@ -2,6 +2,7 @@ package io.recoflow.operator.model;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.recoflow.common.contract.ExperimentConfig;
 import io.recoflow.common.contract.Serving;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.core.Owners;
@@ -20,6 +21,18 @@ public final class ConfigMapRenderer {
         return new ConfigMapBuilder()
                 .withMetadata(Owners.meta(rm, Names.configMap(rm, plan.slot()), ModelLabels.of(rm, plan.slot())))
                 .withData(data)
+                .build();
+    }
+
+    /**
+     * The experiment file of the shared contract ({@link ExperimentConfig}), rendered with or without an experiment:
+     * the pods mount it from their start, so a split that begins, changes weights or ends reaches them through the
+     * kubelet's ConfigMap refresh, with no pod restart.
+     */
+    public static ConfigMap experiment(RecommendationModel rm, ExperimentConfig experiments) {
+        return new ConfigMapBuilder()
+                .withMetadata(Owners.meta(rm, Names.experiment(rm), ModelLabels.of(rm)))
+                .withData(Map.of(Serving.EXPERIMENTS_KEY, experiments.toJson()))
                 .build();
     }
 

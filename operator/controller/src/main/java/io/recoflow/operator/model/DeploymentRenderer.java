@@ -128,8 +128,12 @@ public final class DeploymentRenderer {
                         new EnvVar(Serving.ENV_MODEL_NAME, spec.model, null),
                         new EnvVar(Serving.ENV_MODEL_BASE_PATH, ModelConfig.basePath(plan.uri()), null),
                         new EnvVar(Serving.ENV_SERVING_FILE, Serving.MOUNT + "/" + Serving.SERVING_KEY, null),
+                        new EnvVar(Serving.ENV_EXPERIMENTS_FILE, Serving.EXPERIMENTS_FILE, null),
                         new EnvVar(Serving.ENV_HTTP_PORT, String.valueOf(Ports.EMBEDDED_HTTP), null),
                         new EnvVar(Serving.ENV_MANAGEMENT_PORT, String.valueOf(Ports.EMBEDDED_MANAGEMENT), null))
+                // the service routes A/B variants by this file (TF Serving itself has no use for it)
+                .addToVolumeMounts(new VolumeMountBuilder().withName("experiment")
+                        .withMountPath(Serving.EXPERIMENTS_MOUNT).withReadOnly(true).build())
                 .withPorts(port("http", Ports.EMBEDDED_HTTP), port("management", Ports.EMBEDDED_MANAGEMENT))
                 .withReadinessProbe(probe(Serving.READINESS_PATH, Ports.EMBEDDED_MANAGEMENT, 5, 3))
                 .withLivenessProbe(probe(Serving.LIVENESS_PATH, Ports.EMBEDDED_MANAGEMENT, 30, 6))
@@ -164,10 +168,16 @@ public final class DeploymentRenderer {
     }
 
     private static List<Volume> volumes(RecommendationModel rm, SlotPlan plan) {
-        return List.of(
+        List<Volume> v = new java.util.ArrayList<>(List.of(
                 new VolumeBuilder().withName("config")
                         .withNewConfigMap().withName(Names.configMap(rm, plan.slot())).endConfigMap().build(),
-                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build()));
+        if (rm.getSpec().runtime == Runtime.EMBEDDED) {
+            // optional: a pod may start before the operator wrote the file; absent means no experiment
+            v.add(new VolumeBuilder().withName("experiment")
+                    .withNewConfigMap().withName(Names.experiment(rm)).withOptional(true).endConfigMap().build());
+        }
+        return v;
     }
 
     private static ContainerPort port(String name, int port) {

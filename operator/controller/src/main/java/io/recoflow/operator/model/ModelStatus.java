@@ -60,6 +60,15 @@ public final class ModelStatus {
                 String.join("; ", errors) + kept, gen, now);
     }
 
+    /**
+     * @param name the experiment whose split the model serves now (null: none)
+     * @param held a target version that waits for a running experiment (null: none)
+     */
+    public static void experiment(RecommendationModel rm, String name, Long held) {
+        of(rm).experiment = name;
+        of(rm).heldVersion = held;
+    }
+
     /** Remembers a spec that passed validation, for the reconciles that find the spec invalid later. */
     public static void valid(RecommendationModel rm) {
         of(rm).lastValidSpec = Serialization.asJson(rm.getSpec());

@@ -28,4 +28,9 @@ public final class Names {
     public static String routing(RecommendationModel rm) {
         return rm.getMetadata().getName() + "-routing";
     }
+
+    /** The experiment file's ConfigMap: one name whatever slot is active, mounted by the serving pods. */
+    public static String experiment(RecommendationModel rm) {
+        return rm.getMetadata().getName() + "-experiment";
+    }
 }

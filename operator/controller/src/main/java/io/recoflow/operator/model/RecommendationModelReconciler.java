@@ -13,7 +13,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.recoflow.common.contract.ExperimentConfig;
 import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.experiment.ABExperiment;
+import io.recoflow.operator.experiment.Routing;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.api.spec.Placement;
@@ -106,8 +109,19 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                                 ModelObserver.targetKey(before)))
                         .build(),
                 context);
+        var experiments = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ABExperiment.class, RecommendationModel.class)
+                        .withName("abexperiments")
+                        .withSecondaryToPrimaryMapper((ABExperiment x) -> x.getSpec() == null
+                                || x.getSpec().modelRef == null ? Set.of()
+                                : Set.of(new ResourceID(x.getSpec().modelRef, x.getMetadata().getNamespace())))
+                        // the counts move every look; the model only cares about the split and the decision
+                        .withOnUpdateFilter((now, before) -> !Objects.equals(Routing.key(now), Routing.key(before)))
+                        .build(),
+                context);
         List<EventSource<?, RecommendationModel>> sources = new ArrayList<>(hub.sources());
         sources.add(versions);
+        sources.add(experiments);
         sources.add(informers);
         return sources;
     }
@@ -138,6 +152,10 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout);
         RolloutState state = RolloutState.of(rm.getStatus());
         List<ModelPlacement.Cluster> clusters = placement.clusters(spec);
+        Set<ModelVersion> mvs = ctx.getSecondaryResources(ModelVersion.class);
+        Set<ABExperiment> experiments = ctx.getSecondaryResources(ABExperiment.class);
+        ABExperiment routed = state.rollingOut() ? null : Routing.active(spec, experiments, mvs).orElse(null);
+        List<Long> extra = routed == null ? List.of() : Routing.versions(routed, mvs);
         // cluster by cluster is a canary's: blue-green switches every cluster's Service together
         boolean sequential = spec.getSpec().placement != null && strategy == Strategy.CANARY
                 && spec.getSpec().placement.rollout == Placement.Order.SEQUENTIAL;
@@ -146,7 +164,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         // failover first: which clusters take traffic decides whose health the rollout waits for
         List<Weights.Observed> observed = new ArrayList<>();
         for (ModelPlacement.Cluster c : clusters) {
-            ServingPlan plan = ServingPlan.of(Sequential.forCluster(state, c.index(), at), strategy);
+            ServingPlan plan = plan(Sequential.forCluster(state, c.index(), at), strategy, extra);
             boolean serving = c.usable() && placement.reachable(c)
                     && ModelObserver.anyAvailable(spec, plan.activeSlot(), c.resources());
             // a cluster still bringing up the first version is not failing; one that served and stopped is
@@ -158,8 +176,17 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                 Duration.ofSeconds(Placement.failoverSeconds(spec.getSpec().placement)),
                 Duration.ofSeconds(Placement.restoreSeconds(spec.getSpec().placement)));
 
-        Target target = ModelObserver.target(rm, ctx.getSecondaryResources(ModelVersion.class));
-        ServingPlan before = ServingPlan.of(state, strategy);
+        Target target = Routing.target(spec, experiments, mvs, ModelObserver.target(rm, mvs));
+        String held = null;
+        Long heldVersion = null;
+        if (Routing.holds(spec, experiments) && !state.rollingOut() && state.serving() != null && target != null
+                && target.version() != state.serving()) {
+            // a running experiment owns the model's users: the new target waits (see Routing)
+            held = "version " + target.version() + " waits: an experiment is running on this model";
+            heldVersion = target.version();
+            target = new Target(state.serving(), state.servingUri());
+        }
+        ServingPlan before = plan(state, strategy, extra);
         Health active = null;
         Health idle = null;
         for (ModelPlacement.Cluster c : clusters) {
@@ -167,7 +194,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                 continue;
             }
             RecommendationModel scaled = ModelPlacement.scaled(spec, weights, c.name());
-            ServingPlan plan = ServingPlan.of(Sequential.forCluster(state, c.index(), at), strategy);
+            ServingPlan plan = plan(Sequential.forCluster(state, c.index(), at), strategy, extra);
             active = worst(active, c.usable() ? ModelObserver.health(scaled, plan.active(), c.resources())
                     : Health.MISSING);
             idle = worst(idle, c.usable() ? ModelObserver.health(scaled, plan.slot(state.idleSlot()), c.resources())
@@ -197,14 +224,19 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         PodUpdate update = PodUpdate.NONE;
         List<ClusterStatus> statuses = new ArrayList<>();
         boolean conflict = false;
+        if (decision.next().rollingOut()) {
+            routed = null; // a rollout starts now (only a report experiment lets one): the split ends first
+            extra = List.of();
+        }
+        ExperimentConfig file = Routing.file(routed, mvs);
         for (ModelPlacement.Cluster c : clusters) {
             RecommendationModel scaled = ModelPlacement.scaled(spec, weights, c.name());
             RolloutState mine = Sequential.forCluster(decision.next(), c.index(), nextAt);
-            ServingPlan plan = ServingPlan.of(mine, strategy);
+            ServingPlan plan = plan(mine, strategy, extra);
             String problem = c.problem();
             if (c.usable() && c.weight() > 0) {
                 try {
-                    c.resources().apply(scaled, plan);
+                    c.resources().apply(scaled, plan, file);
                 } catch (KubernetesClientException e) {
                     if (c.local()) {
                         String message = applyMessage(e);
@@ -240,6 +272,9 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             }
         }
         activeAfter = activeAfter == null ? Health.MISSING : activeAfter;
+        // the split is served once the pods that load every variant's version are all up
+        ModelStatus.experiment(rm, routed != null && activeAfter == Health.AVAILABLE
+                ? routed.getMetadata().getName() : null, heldVersion);
         String dnsNote = null;
         try {
             dnsNote = placement.publishDns(spec, statuses);
@@ -281,6 +316,9 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         if (recovered) {
             events.normal(rm, Reason.Applied, "owned objects written again");
         }
+        if (held != null) {
+            events.normal(rm, Reason.WaitingForExperiment, held);
+        }
         for (Transition t : decision.transitions()) {
             Reason reason = Reason.valueOf(t.reason());
             if (t.warning()) {
@@ -302,6 +340,12 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             control.rescheduleAfter(settings.maxRequeue());
         }
         return control;
+    }
+
+    /** The serving plan of a state, with an experiment's versions outside a rollout. */
+    private static ServingPlan plan(RolloutState state, Strategy strategy, List<Long> extra) {
+        ServingPlan p = ServingPlan.of(state, strategy);
+        return state.rollingOut() ? p : p.withVersions(extra);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.recoflow.operator.model;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.recoflow.common.contract.ExperimentConfig;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -82,6 +83,7 @@ public final class ServingResources {
             client.configMaps().inNamespace(ns).withName(Names.configMap(rm, slot)).delete();
         }
         client.configMaps().inNamespace(ns).withName(Names.routing(rm)).delete();
+        client.configMaps().inNamespace(ns).withName(Names.experiment(rm)).delete();
         client.services().inNamespace(ns).withName(Names.service(rm)).delete();
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(Names.hpa(rm)).delete();
     }
@@ -96,10 +98,17 @@ public final class ServingResources {
     }
 
     public void apply(RecommendationModel rm, ServingPlan plan) {
+        apply(rm, plan, ExperimentConfig.NONE);
+    }
+
+    /** @param experiments the experiment file (the split the model serves; NONE without one) */
+    public void apply(RecommendationModel rm, ServingPlan plan, ExperimentConfig experiments) {
         if (plan.slots().isEmpty()) {
             return;
         }
         String ns = rm.getMetadata().getNamespace();
+        // before the pods: a slot that starts serving an experiment's versions finds its split already there
+        configMaps.apply(rm, Placed.in(cluster, rm, ConfigMapRenderer.experiment(rm, experiments)));
         for (SlotPlan slot : plan.slots()) {
             configMaps.apply(rm, Placed.in(cluster, rm, ConfigMapRenderer.render(rm, slot)));
             deployments.apply(rm, render(rm, slot));

@@ -92,6 +92,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
         String uri = status.resolvedUri;
         var metrics = status.metrics;
         String note = status.source;
+        String registryVersion = status.registryVersion;
         boolean fresh = uri != null && Objects.equals(status.observedGeneration, mv.getMetadata().getGeneration());
         if (!fresh) {
             try {
@@ -99,6 +100,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
                 uri = r.uri();
                 metrics = r.metrics();
                 note = r.note();
+                registryVersion = r.registryVersion();
             } catch (RegistryException e) {
                 Reason reason = Reason.valueOf(e.reason());
                 VersionPhase before = e.retryable()
@@ -113,6 +115,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
         }
         RecommendationModel rm = ctx.getSecondaryResource(RecommendationModel.class).orElse(null);
         VersionPhase before = VersionStatus.resolved(mv, uri, metrics, note, rm, now);
+        mv.getStatus().registryVersion = registryVersion;
         VersionPhase after = mv.getStatus().phase;
         UpdateControl<ModelVersion> control = StatusWriter.write(mv, original, ctx);
         if (before != after) {

@@ -44,6 +44,8 @@ class DeployManifestTest {
         // patch only for the cleanup finalizer; the operator never writes a spec (no update, no create)
         assertThat(verbs(role.getRules(), "recommendationmodels")).doesNotContain("update", "create");
         assertThat(verbs(role.getRules(), "modelversions")).doesNotContain("update", "create", "patch");
+        assertThat(verbs(role.getRules(), "abexperiments")).containsExactly("list", "watch");
+        assertThat(verbs(role.getRules(), "abexperiments/status")).containsExactly("update");
         assertThat(verbs(role.getRules(), "horizontalpodautoscalers")).contains("create", "update", "delete");
         assertThat(verbs(role.getRules(), "events")).contains("create");
         // an informer on ClusterTargets and their status; no finalizer, so no update of the object itself
@@ -144,8 +146,9 @@ class DeployManifestTest {
         List<Map<String, Object>> owned = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
                 csv().get("spec")).get("customresourcedefinitions")).get("owned");
         assertThat(owned).extracting(o -> (String) o.get("name")).containsExactlyInAnyOrder(
-                "recommendationmodels.recoflow.io", "modelversions.recoflow.io", "clustertargets.recoflow.io");
-        for (String name : List.of("recommendationmodels", "modelversions", "clustertargets")) {
+                "recommendationmodels.recoflow.io", "modelversions.recoflow.io", "clustertargets.recoflow.io",
+                "abexperiments.recoflow.io");
+        for (String name : List.of("recommendationmodels", "modelversions", "clustertargets", "abexperiments")) {
             assertThat(Files.readString(ROOT.resolve("olm/manifests/" + name + ".recoflow.io.crd.yaml")))
                     .as("olm/manifests is stale: cp crds/" + name + ".recoflow.io-v1.yml olm/manifests/" + name
                             + ".recoflow.io.crd.yaml")

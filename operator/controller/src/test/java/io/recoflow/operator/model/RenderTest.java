@@ -108,9 +108,12 @@ class RenderTest {
         assertThat(c.getArgs()).isEmpty();
         assertThat(c.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).containsExactly(
                 "RECOFLOW_RUNTIME=embedded", "RECOFLOW_MODEL_NAME=retail-recs", "RECOFLOW_MODEL_BASE_PATH=s3://m/recs",
-                "RECOFLOW_SERVING_FILE=/etc/recoflow/serving.json", "RECOFLOW_HTTP_PORT=8080",
+                "RECOFLOW_SERVING_FILE=/etc/recoflow/serving.json",
+                "RECOFLOW_EXPERIMENTS_FILE=/etc/recoflow/experiment/experiments.yaml", "RECOFLOW_HTTP_PORT=8080",
                 "RECOFLOW_MANAGEMENT_PORT=8081");
         assertThat(c.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8080, 8081);
+        assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath())
+                .containsExactly("/etc/recoflow", "/tmp", "/etc/recoflow/experiment");
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8081);
         assertThat(ServiceRenderer.render(rm, "blue").getSpec().getPorts()).extracting(p -> p.getPort())

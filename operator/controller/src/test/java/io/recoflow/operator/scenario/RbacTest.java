@@ -96,6 +96,13 @@ class RbacTest extends OperatorHarness {
                 l -> l.size() == 1 && Integer.valueOf(2).equals(l.get(0).getCount()));
         assertThat(invalidEvents.get(0).getType()).isEqualTo("Warning");
 
+        // an experiment: watched, its status written (no Prometheus here: it says it cannot count)
+        client.resource(ExperimentTest.experiment("ab", "retail-recs", "retail-recs-v2", "retail-recs-v3"))
+                .inNamespace(NS).create();
+        await(Duration.ofSeconds(30), () -> client.resources(io.recoflow.operator.api.experiment.ABExperiment.class)
+                .inNamespace(NS).withName("ab").get(), x -> x.getStatus() != null && x.getStatus().conditions != null
+                && !x.getStatus().conditions.isEmpty());
+
         // the model goes: its versions say so
         client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").delete();
         await(Duration.ofSeconds(30), () -> mv("retail-recs-v3"), m -> m.getStatus().phase == VersionPhase.Pending);

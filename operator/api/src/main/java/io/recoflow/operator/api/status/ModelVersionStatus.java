@@ -19,4 +19,7 @@ public class ModelVersionStatus extends Status {
 
     @JsonPropertyDescription("Where the artifact was resolved from, in words (registry, version, stage).")
     public String source;
+
+    @JsonPropertyDescription("The registry's own version number of the artifact (MLflow), when it has one.")
+    public String registryVersion;
 }

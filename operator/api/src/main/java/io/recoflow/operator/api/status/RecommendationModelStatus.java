@@ -59,4 +59,12 @@ public class RecommendationModelStatus extends Status {
     @JsonPropertyDescription("Sequential placement rollout: index in spec.placement.clusters of the cluster the "
             + "canary steps run on now.")
     public Integer rolloutCluster;
+
+    @JsonPropertyDescription("The ABExperiment whose user split the model serves now (its variants' versions are "
+            + "loaded next to the serving one).")
+    public String experiment;
+
+    @JsonPropertyDescription("A production version whose rollout waits for the running experiment to end; it goes "
+            + "first when it does, before another experiment starts.")
+    public Long heldVersion;
 }

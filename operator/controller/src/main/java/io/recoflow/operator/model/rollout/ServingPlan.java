@@ -29,6 +29,21 @@ public record ServingPlan(String activeSlot, List<SlotPlan> slots) {
         return new ServingPlan(s.activeSlot(), List.copyOf(slots));
     }
 
+    /**
+     * The same plan with {@code extra} versions loaded by the active slot next to its stable one (an experiment's
+     * variants). Only outside a rollout: a rollout and an experiment never share a model (see Routing).
+     */
+    public ServingPlan withVersions(List<Long> extra) {
+        SlotPlan a = active();
+        if (extra.isEmpty() || a == null || a.canary() != null || slots.size() > 1) {
+            return this;
+        }
+        java.util.TreeSet<Long> all = new java.util.TreeSet<>(a.versions());
+        all.addAll(extra);
+        SlotPlan wider = new SlotPlan(a.slot(), a.uri(), List.copyOf(all), a.stable(), null, 0);
+        return new ServingPlan(activeSlot, List.of(wider));
+    }
+
     public SlotPlan active() {
         return slots.stream().filter(p -> p.slot().equals(activeSlot)).findFirst().orElse(null);
     }

@@ -53,7 +53,38 @@ public final class MlflowModelRegistry implements ModelRegistry {
             }
         }
         return new Resolution(source.endsWith("/") ? source.substring(0, source.length() - 1) : source,
-                Map.copyOf(metrics), "MLflow " + m.registeredModel + " version " + mv.path("version").asText());
+                Map.copyOf(metrics), "MLflow " + m.registeredModel + " version " + mv.path("version").asText(),
+                mv.path("version").asText(null));
+    }
+
+    /** {@code POST registered-models/alias}: MLflow 2.x moves the alias to the version (one version per alias). */
+    @Override
+    public void setAlias(ModelVersionSpec spec, String registryVersion, String alias) throws RegistryException {
+        MlflowSource m = spec.artifact.mlflow;
+        if (m == null) {
+            fallback.setAlias(spec, registryVersion, alias);
+            return;
+        }
+        String body = JSON.createObjectNode().put("name", m.registeredModel).put("alias", alias)
+                .put("version", registryVersion).toString();
+        URI uri = tracking.resolve("/api/2.0/mlflow/registered-models/alias");
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404 || r.statusCode() == 400) {
+                throw new RegistryException("ArtifactNotFound", "MLflow alias " + alias + ": " + r.body(), false);
+            }
+            if (r.statusCode() != 200) {
+                throw new RegistryException("RegistryUnavailable", "MLflow registered-models/alias answered "
+                        + r.statusCode(), true);
+            }
+        } catch (IOException e) {
+            throw new RegistryException("RegistryUnavailable", "MLflow at " + tracking + ": " + e.getMessage(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("RegistryUnavailable", "interrupted", true);
+        }
     }
 
     /** @param query name, value, name, value... (kept in order) */

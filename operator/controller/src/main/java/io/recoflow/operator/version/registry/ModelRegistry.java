@@ -12,4 +12,13 @@ public interface ModelRegistry {
      *     whether asking again later may help (registry unreachable) or not (artifact missing)
      */
     Resolution resolve(ModelVersionSpec spec) throws RegistryException;
+
+    /**
+     * Points a registry alias (e.g. {@code champion}) of the version's registered model at {@code registryVersion}:
+     * a registry write, never a Kubernetes one. Only registries with aliases (MLflow) implement it.
+     */
+    default void setAlias(ModelVersionSpec spec, String registryVersion, String alias) throws RegistryException {
+        throw new RegistryException("RegistryNotConfigured", "no registry with aliases for "
+                + (spec.artifact.mlflow == null ? spec.artifact.uri : spec.artifact.mlflow.registeredModel), false);
+    }
 }

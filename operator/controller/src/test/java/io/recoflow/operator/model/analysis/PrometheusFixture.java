@@ -34,6 +34,7 @@ public final class PrometheusFixture implements AutoCloseable {
 
     private final Map<String, Behaviour> versions = new ConcurrentHashMap<>();
     private final Map<String, long[]> totals = new ConcurrentHashMap<>();
+    private final Map<String, Double> gauges = new ConcurrentHashMap<>();
     private final HttpServer target;
     private final Process prometheus;
     private final Path dir;
@@ -84,8 +85,27 @@ public final class PrometheusFixture implements AutoCloseable {
         return this;
     }
 
+    /** Any other series, as written in the exposition format, e.g. {@code name{label="v"}}, and its value. */
+    public PrometheusFixture gauge(String series, double value) {
+        gauges.put(series, value);
+        return this;
+    }
+
+    /** The feature worker's per-variant counts of an experiment, as it exposes them. */
+    public PrometheusFixture experiment(String experiment, String variant, long exposed, long clicked,
+            long converted) {
+        String l = "experiment=\"" + experiment + "\",variant=\"" + variant + "\"";
+        gauge("recoflow_experiment_users{" + l + ",outcome=\"exposed\"}", exposed);
+        gauge("recoflow_experiment_users{" + l + ",outcome=\"clicked\"}", clicked);
+        gauge("recoflow_experiment_users{" + l + ",outcome=\"converted\"}", converted);
+        gauge("recoflow_experiment_clicks{" + l + "}", clicked);
+        return gauge("recoflow_experiment_clicks_squared{" + l + "}", clicked);
+    }
+
     synchronized String exposition() {
-        StringBuilder b = new StringBuilder("# TYPE recoflow_recommend_scoring_seconds histogram\n");
+        StringBuilder b = new StringBuilder();
+        gauges.forEach((series, v) -> b.append(series).append(' ').append(v).append('\n'));
+        b.append("# TYPE recoflow_recommend_scoring_seconds histogram\n");
         versions.forEach((v, behaviour) -> {
             long[] t = totals.computeIfAbsent(v, k -> new long[2]);
             long errors = Math.round(100 * behaviour.errorShare());
