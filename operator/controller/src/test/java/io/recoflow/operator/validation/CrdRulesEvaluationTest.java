@@ -40,16 +40,19 @@ class CrdRulesEvaluationTest {
     static final String RM = "RecommendationModel";
     static final String MV = "ModelVersion";
     static final String CT = "ClusterTarget";
+    static final String AB = "ABExperiment";
 
     static CrdValidator rmCrd;
     static CrdValidator mvCrd;
     static CrdValidator ctCrd;
+    static CrdValidator abCrd;
 
     @BeforeAll
     static void load() throws IOException {
         rmCrd = CrdValidator.load(ROOT.resolve("crds/recommendationmodels.recoflow.io-v1.yml"));
         mvCrd = CrdValidator.load(ROOT.resolve("crds/modelversions.recoflow.io-v1.yml"));
         ctCrd = CrdValidator.load(ROOT.resolve("crds/clustertargets.recoflow.io-v1.yml"));
+        abCrd = CrdValidator.load(ROOT.resolve("crds/abexperiments.recoflow.io-v1.yml"));
     }
 
     /** A mutation of an example; {@code old} set means an update from the unmodified example. */
@@ -175,7 +178,57 @@ class CrdRulesEvaluationTest {
                 create("negative cost", CT, d -> set(d, "spec.costPerCoreHourUSD", -0.01),
                         "spec.costPerCoreHourUSD: must be >= 0"),
                 create("endpoint without a scheme", CT, d -> set(d, "spec.endpoint", "recs.example.com"),
-                        "spec.endpoint: must match ^https?://[^\\s]+$"));
+                        "spec.endpoint: must match ^https?://[^\\s]+$"),
+                // CEL: ABExperiment
+                create("variant weights summing to 90", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("control", "retail-recs-v1", 50, true),
+                                        abVariant("treatment", "retail-recs-v2", 40, false))),
+                        "spec: variant weights must sum to 100"),
+                create("no control", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("a", "retail-recs-v1", 50, false),
+                                        abVariant("b", "retail-recs-v2", 50, false))),
+                        "spec: exactly one variant must be the control"),
+                create("two controls", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("a", "retail-recs-v1", 50, true),
+                                        abVariant("b", "retail-recs-v2", 50, true))),
+                        "spec: exactly one variant must be the control"),
+                create("duplicate variant names", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("control", "retail-recs-v1", 50, true),
+                                        abVariant("control", "retail-recs-v2", 50, false))),
+                        "spec: variant names must be unique"),
+                create("one ModelVersion in two variants", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("control", "retail-recs-v1", 50, true),
+                                        abVariant("treatment", "retail-recs-v1", 50, false))),
+                        "spec: each variant needs its own ModelVersion"),
+                create("min duration above max", AB, d -> {
+                    set(d, "spec.analysis.minDurationSeconds", 7200);
+                    set(d, "spec.analysis.maxDurationSeconds", 3600);
+                }, "spec.analysis: minDurationSeconds must be <= maxDurationSeconds"),
+                update("experiment moved to another model", AB, d -> set(d, "spec.modelRef", "other-recs"),
+                        "spec.modelRef: modelRef is immutable"),
+                // OpenAPI: ABExperiment
+                create("one variant", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("control", "retail-recs-v1", 100, true))),
+                        "spec.variants: must have at least 2 items"),
+                create("six variants", AB, d -> set(d, "spec.variants", IntStream.range(0, 6)
+                                .mapToObj(i -> abVariant("v" + i, "retail-recs-v" + i, i < 5 ? 16 : 20, i == 0))
+                                .toList()),
+                        "spec.variants: must have at most 5 items"),
+                create("negative weight", AB, d -> set(d, "spec.variants",
+                                List.of(abVariant("control", "retail-recs-v1", 50, true),
+                                        abVariant("treatment", "retail-recs-v2", 55, false),
+                                        abVariant("third", "retail-recs-v3", -5, false))),
+                        "spec.variants[2].weight: must be >= 0"),
+                create("no model", AB, d -> set(d, "spec.modelRef", null), "spec.modelRef: Required value"),
+                createJavaBlind("unknown metric", AB, d -> set(d, "spec.primaryMetric", "revenue"),
+                        "spec.primaryMetric: Unsupported value: \"revenue\""),
+                createJavaBlind("unknown conclusion", AB, d -> set(d, "spec.onConclusion", "rollback"),
+                        "spec.onConclusion: Unsupported value: \"rollback\""),
+                createJavaBlind("alpha of 0.5", AB, d -> set(d, "spec.analysis.alpha", 0.5),
+                        "spec.analysis.alpha: must be <= 0.2"),
+                createJavaBlind("negative error-rate guardrail", AB,
+                        d -> set(d, "spec.guardrails.maxErrorRate", -0.1),
+                        "spec.guardrails.maxErrorRate: must be >= 0"));
     }
 
     /** Valid variants: the rules must not be stricter than the documented API. */
@@ -216,7 +269,20 @@ class CrdRulesEvaluationTest {
                     set(d, "spec.labels", null);
                     set(d, "spec.kubeconfigSecretRef.key", null);
                 }, null),
-                create("free cluster", CT, d -> set(d, "spec.costPerCoreHourUSD", 0), null));
+                create("free cluster", CT, d -> set(d, "spec.costPerCoreHourUSD", 0), null),
+                create("three variants 34/33/33 with defaults only", AB, d -> {
+                    set(d, "spec.variants", List.of(abVariant("control", "retail-recs-v1", 34, true),
+                            abVariant("b", "retail-recs-v2", 33, false), abVariant("c", "retail-recs-v3", 33, false)));
+                    set(d, "spec.analysis", null);
+                    set(d, "spec.guardrails", null);
+                    set(d, "spec.salt", null);
+                }, null),
+                create("a variant at weight 0", AB, d -> set(d, "spec.variants",
+                        List.of(abVariant("control", "retail-recs-v1", 100, true),
+                                abVariant("treatment", "retail-recs-v2", 0, false))), null),
+                update("weights change while running", AB, d -> set(d, "spec.variants",
+                        List.of(abVariant("control", "retail-recs-v1", 80, true),
+                                abVariant("treatment", "retail-recs-v2", 20, false))), null));
     }
 
     @Test
@@ -233,6 +299,7 @@ class CrdRulesEvaluationTest {
                     case RM -> rmCrd;
                     case MV -> mvCrd;
                     case CT -> ctCrd;
+                    case AB -> abCrd;
                     default -> throw new AssertionError("unexpected kind in " + f);
                 };
                 assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
@@ -267,12 +334,12 @@ class CrdRulesEvaluationTest {
     void everyCelRuleIsExercisedByABadInput() {
         Set<String> hit = badInputs().map(c -> c.expected()).collect(Collectors.toSet());
         List<String> rules = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd)) {
             for (Rule r : crd.rules()) {
                 rules.add(r.schemaPath() + ": " + r.rule().getMessage());
             }
         }
-        assertThat(rules).hasSize(13).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
+        assertThat(rules).hasSize(19).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
     }
 
     @Test
@@ -280,6 +347,7 @@ class CrdRulesEvaluationTest {
         assertThat(CrdValidator.unsupportedKeywords("", rmCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", mvCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", ctCrd.schema())).isEmpty();
+        assertThat(CrdValidator.unsupportedKeywords("", abCrd.schema())).isEmpty();
     }
 
     /**
@@ -291,7 +359,7 @@ class CrdRulesEvaluationTest {
     @Test
     void rulesOnlyIterateBoundedListsOfBoundedStrings() {
         List<String> unbounded = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd)) {
             walk("", crd.schema(), (path, s) -> {
                 if (s.getXKubernetesValidations() == null || s.getProperties() == null) {
                     return;
@@ -344,11 +412,15 @@ class CrdRulesEvaluationTest {
         return switch (kind) {
             case RM -> rmCrd;
             case MV -> mvCrd;
+            case AB -> abCrd;
             default -> ctCrd;
         };
     }
 
     static Map<String, Object> example(String kind) {
+        if (AB.equals(kind)) {
+            return read(ROOT.resolve("examples/retail-recs-ab.yaml"));
+        }
         if (CT.equals(kind)) {
             try {
                 return parse(ExamplesTest.documents(ROOT.resolve("examples/clustertargets.yaml")).get(0));
@@ -378,6 +450,8 @@ class CrdRulesEvaluationTest {
         return switch (kind) {
             case RM -> Specs.validate(Serialization.unmarshal(json, RecommendationModel.class));
             case MV -> Specs.validate(Serialization.unmarshal(json, ModelVersion.class));
+            case AB -> Specs.validate(Serialization.unmarshal(json,
+                    io.recoflow.operator.api.experiment.ABExperiment.class));
             default -> Specs.validate(Serialization.unmarshal(json, ClusterTarget.class));
         };
     }
@@ -400,6 +474,17 @@ class CrdRulesEvaluationTest {
     static List<Map<String, Object>> steps(int... weights) {
         return java.util.Arrays.stream(weights)
                 .mapToObj(w -> Map.<String, Object>of("weight", w, "pauseSeconds", 60)).toList();
+    }
+
+    static Map<String, Object> abVariant(String name, String mv, int weight, boolean control) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("modelVersion", mv);
+        m.put("weight", weight);
+        if (control) {
+            m.put("control", true);
+        }
+        return m;
     }
 
     static Map<String, Object> cluster(String name, int weight) {

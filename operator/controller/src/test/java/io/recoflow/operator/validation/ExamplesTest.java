@@ -34,6 +34,8 @@ class ExamplesTest {
                         case "RecommendationModel" -> Serialization.unmarshal(yaml, RecommendationModel.class);
                         case "ModelVersion" -> Serialization.unmarshal(yaml, ModelVersion.class);
                         case "ClusterTarget" -> Serialization.unmarshal(yaml, ClusterTarget.class);
+                        case "ABExperiment" -> Serialization.unmarshal(yaml,
+                                io.recoflow.operator.api.experiment.ABExperiment.class);
                         default -> throw new AssertionError("unexpected kind " + kind + " in " + f);
                     });
                 }
@@ -54,6 +56,16 @@ class ExamplesTest {
         assertThat(mvs).hasSize(2).allSatisfy(mv -> assertThat(Specs.validate(mv)).isEmpty());
         assertThat(mvs).extracting(mv -> mv.getSpec().stage)
                 .containsExactlyInAnyOrder(Stage.PRODUCTION, Stage.CANDIDATE);
+        List<io.recoflow.operator.api.experiment.ABExperiment> experiments = items.stream()
+                .filter(io.recoflow.operator.api.experiment.ABExperiment.class::isInstance)
+                .map(io.recoflow.operator.api.experiment.ABExperiment.class::cast).toList();
+        assertThat(experiments).singleElement().satisfies(x -> {
+            assertThat(Specs.validate(x)).isEmpty();
+            // it compares the example's two versions of the example's model
+            assertThat(x.getSpec().modelRef).isEqualTo(rms.get(0).getMetadata().getName());
+            assertThat(x.getSpec().variants).extracting(v -> v.modelVersion)
+                    .containsExactlyInAnyOrderElementsOf(mvs.stream().map(mv -> mv.getMetadata().getName()).toList());
+        });
         List<ClusterTarget> targets = items.stream().filter(ClusterTarget.class::isInstance)
                 .map(ClusterTarget.class::cast).toList();
         assertThat(targets).allSatisfy(ct -> {

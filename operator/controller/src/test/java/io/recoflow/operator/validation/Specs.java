@@ -20,6 +20,10 @@ final class Specs {
         return VersionValidator.INSTANCE.validate(mv);
     }
 
+    static List<String> validate(io.recoflow.operator.api.experiment.ABExperiment x) {
+        return io.recoflow.operator.experiment.ExperimentValidator.INSTANCE.validate(x);
+    }
+
     static List<String> validate(ClusterTarget ct) {
         return ClusterTargetReconciler.VALIDATOR.validate(ct);
     }

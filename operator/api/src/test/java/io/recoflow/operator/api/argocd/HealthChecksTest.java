@@ -38,7 +38,8 @@ class HealthChecksTest {
     static final Path CUSTOMIZATIONS = ROOT.resolve("argocd/resource_customizations/recoflow.io");
     static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "RecommendationModel", RecommendationModel.class, "ModelVersion", ModelVersion.class,
-            "ClusterTarget", ClusterTarget.class);
+            "ClusterTarget", ClusterTarget.class,
+            "ABExperiment", io.recoflow.operator.api.experiment.ABExperiment.class);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -118,6 +119,9 @@ class HealthChecksTest {
         assertThat(cases("ModelVersion")).hasSizeGreaterThanOrEqualTo(6)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
+        assertThat(cases("ABExperiment")).hasSizeGreaterThanOrEqualTo(9)
+                .extracting(c -> c.expected().status())
+                .contains("Healthy", "Progressing", "Degraded", "Suspended");
         assertThat(cases("ClusterTarget")).hasSizeGreaterThanOrEqualTo(6)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
