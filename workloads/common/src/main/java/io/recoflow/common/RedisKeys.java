@@ -1,7 +1,8 @@
 package io.recoflow.common;
 
 /**
- * The online feature store's key schema (Redis). The feature worker writes, the recommendation service reads.
+ * The online feature store's key schema (Redis). The feature worker writes, the recommendation service reads
+ * (except the experiment outcomes, which only the worker uses).
  * All keys share the {@code rf:} prefix. User ids are opaque strings.
  */
 public final class RedisKeys {
@@ -38,6 +39,63 @@ public final class RedisKeys {
         return "rf:seen:" + eventId;
     }
 
+    // ---- A/B experiment outcomes: the feature worker writes them (apply-experiment.lua) and reads them back for its
+    // gauges. rf:x:<experiment>:..., the experiment being ExperimentConfig.Experiment#name ("<namespace>/<name>",
+    // never ':'). Users are the unit: each user is counted once per variant and outcome. Every key of an experiment
+    // gets EXPIRE EXPERIMENT_TTL_SECONDS on each of its events, so its data lives while it has traffic and then
+    // disappears as a whole.
+
+    /** HASH userId -> variant of the user's first impression in {@code experiment} (the user is exposed). */
+    public static String experimentVariant(String experiment) {
+        return "rf:x:" + experiment + ":variant";
+    }
+
+    /** HASH userId -> epoch millis of the user's first impression (first exposure). */
+    public static String experimentFirst(String experiment) {
+        return "rf:x:" + experiment + ":first";
+    }
+
+    /** HASH userId -> epoch millis of the user's last impression (the attribution window runs from it). */
+    public static String experimentLast(String experiment) {
+        return "rf:x:" + experiment + ":last";
+    }
+
+    /** HASH userId -> clicks counted for the user (at or after the first exposure). */
+    public static String experimentClicks(String experiment) {
+        return "rf:x:" + experiment + ":clicks";
+    }
+
+    /** HASH userId -> 1 once the user converted (a purchase inside the attribution window). */
+    public static String experimentConverted(String experiment) {
+        return "rf:x:" + experiment + ":converted";
+    }
+
+    /**
+     * HASH {@link #experimentCount field} -> integer: distinct users {@link #EXPOSED}, {@link #CLICKED},
+     * {@link #CONVERTED}; the sum of {@link #CLICKS}; the sum over users of clicks squared ({@link #CLICKS_SQUARED}).
+     * A field nothing incremented yet is absent (0).
+     */
+    public static String experimentCounts(String experiment) {
+        return "rf:x:" + experiment + ":counts";
+    }
+
+    /** The field of {@link #experimentCounts}: {@code <variant>:<counter>}. */
+    public static String experimentCount(String variant, String counter) {
+        return variant + ":" + counter;
+    }
+
+    /** STRING marker that click {@code eventId} was counted in {@code experiment}; TTL {@link #DEDUP_TTL_SECONDS}. */
+    public static String experimentSeen(String experiment, String eventId) {
+        return "rf:x:" + experiment + ":seen:" + eventId;
+    }
+
+    /** The counters of {@link #experimentCounts}; the first three are also the gauges' {@code outcome} label. */
+    public static final String EXPOSED = "exposed";
+    public static final String CLICKED = "clicked";
+    public static final String CONVERTED = "converted";
+    public static final String CLICKS = "clicks";
+    public static final String CLICKS_SQUARED = "clicks_squared";
+
     /** HASH field=name value: epoch millis of the last applied event (feature freshness). */
     public static final String FRESHNESS = "rf:meta:freshness";
 
@@ -46,6 +104,8 @@ public final class RedisKeys {
     public static final long USER_TTL_SECONDS = 30L * 24 * 3600;
     public static final long POPULARITY_BUCKET_TTL_SECONDS = 8L * 24 * 3600;
     public static final long DEDUP_TTL_SECONDS = 7L * 24 * 3600;
+    /** After an experiment's last event; longer than the longest attribution window the ABExperiment CRD allows. */
+    public static final long EXPERIMENT_TTL_SECONDS = 60L * 24 * 3600;
 
     private RedisKeys() {}
 }

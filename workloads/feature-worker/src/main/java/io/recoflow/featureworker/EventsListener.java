@@ -28,11 +28,13 @@ class EventsListener {
     private static final Logger log = LoggerFactory.getLogger(EventsListener.class);
 
     private final FeatureStore store;
+    private final Experiments experiments;
     private final WorkerMetrics metrics;
     private final EventDecoder decoder = new EventDecoder(Clock.systemUTC());
 
-    EventsListener(FeatureStore store, WorkerMetrics metrics) {
+    EventsListener(FeatureStore store, Experiments experiments, WorkerMetrics metrics) {
         this.store = store;
+        this.experiments = experiments;
         this.metrics = metrics;
     }
 
@@ -75,27 +77,34 @@ class EventsListener {
 
     private void write(List<Event> decoded, ConsumerRecord<String, byte[]> first) {
         // Events that change no feature (rec_impression with the default weight 0) cost no Redis call at all:
-        // they are the bulk of the topic under load, and skipping them is idempotent by definition.
+        // they are the bulk of the topic under load, and skipping them is idempotent by definition. Only an
+        // impression of the counted experiment goes to Redis, for the experiment script alone (one per shown list).
         List<Event> events = new ArrayList<>(decoded.size());
+        List<Experiments.Write> writes = new ArrayList<>();
         for (Event e : decoded) {
+            Experiments.Write w = experiments.of(e);
+            if (w != null) {
+                writes.add(w);
+            }
             if (store.changesFeatures(e)) {
                 events.addAll(perItem(e));
-            } else {
+            } else if (w == null) {
                 metrics.skipped(e);
             }
         }
-        if (events.isEmpty()) {
+        if (events.isEmpty() && writes.isEmpty()) {
             return;
         }
-        List<Boolean> applied;
+        FeatureStore.Applied applied;
         try {
-            applied = metrics.batchWrite().recordCallable(() -> store.apply(events));
+            applied = metrics.batchWrite().recordCallable(() -> store.apply(events, writes));
         } catch (Exception e) {
             metrics.redisFailure();
             log.warn("event=redis_write_failed events={} partition={} offset={} reason={}", events.size(),
                     first.partition(), first.offset(), e.getClass().getSimpleName());
             throw new BatchListenerFailedException("feature store write failed (retried, not poison)", e, first);
         }
-        metrics.applied(events, applied);
+        metrics.applied(events, applied.events());
+        metrics.experiment(writes, applied.experiment());
     }
 }

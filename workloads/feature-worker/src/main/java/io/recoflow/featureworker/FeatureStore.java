@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -21,8 +22,9 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * The one place that writes the online features. Each event is one call of {@code apply-event.lua} (dedup marker
- * and all feature writes atomically); a batch is one pipeline, so one round trip per poll.
+ * The one place that talks to Redis in the worker. Each event is one call of {@code apply-event.lua} (dedup marker
+ * and all feature writes atomically), each event an experiment counts one call of {@code apply-experiment.lua};
+ * a batch is one pipeline of both, so one round trip per poll.
  */
 @Component
 class FeatureStore implements DisposableBean {
@@ -33,7 +35,16 @@ class FeatureStore implements DisposableBean {
     private final WorkerProperties props;
     private final Clock clock;
     private final String script;
+    private final String experimentScript;
     private volatile String sha;
+    private volatile String experimentSha;
+
+    /**
+     * @param events for each feature event whether it was applied (false: a duplicate eventId)
+     * @param experiment for each experiment write the script's answer: 0 nothing counted, 1 counted, 2 counted
+     *     under the exposure's variant, which differs from the one asked
+     */
+    record Applied(List<Boolean> events, List<Long> experiment) {}
 
     @Autowired
     FeatureStore(WorkerProperties props) {
@@ -47,7 +58,8 @@ class FeatureStore implements DisposableBean {
         pool.setMaxTotal(Math.max(4, props.concurrency() + 2));
         pool.setMaxWait(props.redisTimeout());
         this.redis = new JedisPooled(pool, props.redisHost(), props.redisPort(), (int) props.redisTimeout().toMillis());
-        this.script = load();
+        this.script = load("apply-event.lua");
+        this.experimentScript = load("apply-experiment.lua");
     }
 
     /**
@@ -56,28 +68,47 @@ class FeatureStore implements DisposableBean {
      * caller redelivers the whole batch, which the dedup marker makes safe.
      */
     List<Boolean> apply(List<Event> events) {
-        if (events.isEmpty()) {
-            return List.of();
+        return apply(events, List.of()).events();
+    }
+
+    /**
+     * The feature events and then the experiment writes, in one pipeline. Throws the Redis client's exception when
+     * Redis is unreachable; the caller redelivers the whole batch, which is safe: the feature events have their
+     * dedup markers and every experiment write is idempotent (see apply-experiment.lua).
+     */
+    Applied apply(List<Event> events, List<Experiments.Write> writes) {
+        if (events.isEmpty() && writes.isEmpty()) {
+            return new Applied(List.of(), List.of());
         }
         try {
-            return run(events);
+            return run(events, writes);
         } catch (JedisNoScriptException e) { // Redis restarted or flushed its script cache
-            sha = redis.scriptLoad(script);
-            return run(events);
+            sha = null;
+            experimentSha = null;
+            return run(events, writes);
         }
     }
 
-    private List<Boolean> run(List<Event> events) {
+    private Applied run(List<Event> events, List<Experiments.Write> writes) {
         String s = sha;
-        if (s == null) {
+        if (s == null && !events.isEmpty()) {
             s = redis.scriptLoad(script);
             sha = s;
         }
+        String xs = experimentSha;
+        if (xs == null && !writes.isEmpty()) {
+            xs = redis.scriptLoad(experimentScript);
+            experimentSha = xs;
+        }
         long now = clock.millis();
         List<Response<Object>> replies = new ArrayList<>(events.size());
+        List<Response<Object>> counted = new ArrayList<>(writes.size());
         try (PipelineBase p = redis.pipelined()) {
             for (Event e : events) {
                 replies.add(p.evalsha(s, keys(e), args(e, now)));
+            }
+            for (Experiments.Write w : writes) {
+                counted.add(p.evalsha(xs, keys(w), args(w)));
             }
             p.sync();
         }
@@ -85,7 +116,39 @@ class FeatureStore implements DisposableBean {
         for (Response<Object> r : replies) {
             applied.add(Long.valueOf(1L).equals(r.get()));
         }
-        return applied;
+        List<Long> results = new ArrayList<>(counted.size());
+        for (Response<Object> r : counted) {
+            results.add((Long) r.get());
+        }
+        return new Applied(applied, results);
+    }
+
+    /** The experiment's counts ({@link RedisKeys#experimentCounts}): field {@code <variant>:<counter>} -> value. */
+    Map<String, String> experimentCounts(String experiment) {
+        return redis.hgetAll(RedisKeys.experimentCounts(experiment));
+    }
+
+    private static List<String> keys(Experiments.Write w) {
+        String x = w.experiment();
+        return List.of(
+                RedisKeys.experimentVariant(x),
+                RedisKeys.experimentFirst(x),
+                RedisKeys.experimentLast(x),
+                RedisKeys.experimentClicks(x),
+                RedisKeys.experimentConverted(x),
+                RedisKeys.experimentCounts(x),
+                RedisKeys.experimentSeen(x, w.event().eventId()));
+    }
+
+    private static List<String> args(Experiments.Write w) {
+        return List.of(
+                w.kind().arg(),
+                w.event().userId(),
+                Long.toString(w.event().timestamp().toEpochMilli()),
+                w.variant(),
+                Long.toString(w.windowMillis()),
+                Long.toString(RedisKeys.EXPERIMENT_TTL_SECONDS),
+                Long.toString(RedisKeys.DEDUP_TTL_SECONDS));
     }
 
     /** False for an event the script would only mark as seen: no recent item, no purchase, no popularity. */
@@ -131,10 +194,10 @@ class FeatureStore implements DisposableBean {
         return redis.ping();
     }
 
-    private static String load() {
-        try (InputStream in = FeatureStore.class.getResourceAsStream("apply-event.lua")) {
+    private static String load(String name) {
+        try (InputStream in = FeatureStore.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("apply-event.lua missing from the classpath");
+                throw new IllegalStateException(name + " missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.recoflow.featureworker;
 
+import io.recoflow.common.contract.Serving;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
@@ -48,6 +49,8 @@ public class WorkerApplication {
                 Map.entry("management.endpoint.health.group.readiness.include", "readinessState,kafka,redis"),
                 Map.entry("management.endpoint.health.group.liveness.include", "livenessState"),
                 Map.entry("management.metrics.tags.application", "feature-worker"),
+                // the variable the operator renders for the service and the worker alike (Serving's contract)
+                Map.entry("recoflow.worker.experiments.file", "${" + Serving.ENV_EXPERIMENTS_FILE + ":}"),
                 Map.entry("logging.structured.format.console", "logstash"),
                 // readiness and our own warnings report an unreachable broker; the client would log it every second
                 Map.entry("logging.level.org.apache.kafka", "WARN"),

@@ -83,6 +83,19 @@ class WorkerMetrics {
         }
     }
 
+    /** {@code recoflow_worker_experiment_events_total{type, result=counted|uncounted|mismatch}}, per script answer. */
+    void experiment(List<Experiments.Write> writes, List<Long> results) {
+        for (int i = 0; i < writes.size(); i++) {
+            long r = results.get(i);
+            Counter.builder("recoflow.worker.experiment.events")
+                    .description("Events sent to the experiment script, by type and result (mismatch: counted under "
+                            + "the exposure's variant, which differs from the worker's assignment or the impression's)")
+                    .tag("type", writes.get(i).event().type().wireName())
+                    .tag("result", r == 1 ? "counted" : r == 2 ? "mismatch" : "uncounted")
+                    .register(registry).increment();
+        }
+    }
+
     /** Records the lag of each partition the batch came from; runs on the consumer thread. */
     void lag(Consumer<?, ?> consumer, Iterable<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {

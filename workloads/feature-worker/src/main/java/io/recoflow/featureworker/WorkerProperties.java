@@ -1,6 +1,7 @@
 package io.recoflow.featureworker;
 
 import io.recoflow.common.EventType;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param covisitWindow how many of the user's most recent items pair with a new item for co-visitation
  * @param healthTimeout timeout of the Kafka health probe
  * @param weights popularity weight per event type
+ * @param experiments the A/B experiment whose outcomes are counted
  */
 @ConfigurationProperties("recoflow.worker")
 public record WorkerProperties(
@@ -38,7 +40,26 @@ public record WorkerProperties(
         @DefaultValue("5s") Duration retryMax,
         @DefaultValue("20") int covisitWindow,
         @DefaultValue("2s") Duration healthTimeout,
-        @DefaultValue Weights weights) {
+        @DefaultValue Weights weights,
+        @DefaultValue Experiments experiments) {
+
+    /**
+     * {@code recoflow.worker.experiments.*}.
+     *
+     * @param file the experiment file ({@link io.recoflow.common.contract.ExperimentConfig}, YAML or JSON), by
+     *     default {@code RECOFLOW_EXPERIMENTS_FILE}; unset or absent = no experiment
+     * @param pollInterval how often the file is checked for a change
+     * @param refreshInterval how often the gauges re-read the counts from Redis
+     */
+    public record Experiments(
+            String file,
+            @DefaultValue("2s") Duration pollInterval,
+            @DefaultValue("5s") Duration refreshInterval) {
+
+        public Path path() {
+            return file == null || file.isBlank() ? null : Path.of(file);
+        }
+    }
 
     /** {@code recoflow.worker.weights.*}: a weight of 0 leaves popularity untouched for that type. */
     public record Weights(

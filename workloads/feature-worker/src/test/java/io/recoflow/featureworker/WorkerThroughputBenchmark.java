@@ -139,7 +139,8 @@ class WorkerThroughputBenchmark {
     private static WorkerProperties props(int redisPort, String bootstrap, int concurrency) {
         return new WorkerProperties(bootstrap, "bench", concurrency, 500, 3, (short) 1, "127.0.0.1", redisPort,
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), WINDOW, Duration.ofSeconds(2),
-                new WorkerProperties.Weights(1, 3, 5, 1, 0));
+                new WorkerProperties.Weights(1, 3, 5, 1, 0),
+                new WorkerProperties.Experiments(null, Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }
 
     /** Invoice lines with a customer and a positive quantity, as view + purchase, shifted into the last 7 days. */

@@ -43,6 +43,8 @@ public class RecommendService {
     /** per model version and result: what a canary analysis compares between the stable and the canary version */
     private final Map<String, Timer> scoring = new ConcurrentHashMap<>();
     private final Map<Fallback, Counter> fallbacks = new EnumMap<>(Fallback.class);
+    /** per assignment: {model, fallback} responses, built when the experiment changes, not per request */
+    private final Map<Assignment, Counter[]> responses = new ConcurrentHashMap<>();
 
     public RecommendService(FeatureStore features, ModelRegistry models, Scorer scorer, Popularity popularity,
             ExperimentRouter experiments, ImpressionPublisher impressions, MeterRegistry meters) {
@@ -57,6 +59,41 @@ public class RecommendService {
             fallbacks.put(f, Counter.builder("recoflow.recommend.fallback").tag("reason", f.reason())
                     .description("responses answered by the popularity fallback").register(meters));
         }
+        experiments.onChange(this::registerResponses);
+        registerResponses();
+    }
+
+    /**
+     * {@code recoflow_recommend_experiment_responses_total{experiment, variant, outcome=model|fallback}}, one count
+     * per response of an assigned user: the operator's fallback-rate guardrail divides them. Registered at 0 as
+     * soon as the experiment is known, so a variant's first fallback is an increase that rate() sees.
+     */
+    private void registerResponses() {
+        experiments.assignments().forEach(a -> responses.computeIfAbsent(a, this::responseCounters));
+    }
+
+    private Counter[] responseCounters(Assignment a) {
+        Counter[] c = new Counter[2];
+        for (int i = 0; i < 2; i++) {
+            c[i] = Counter.builder("recoflow.recommend.experiment.responses")
+                    .description("responses to users assigned to an experiment variant, by outcome")
+                    .tag("experiment", a.experiment())
+                    .tag("variant", a.variant())
+                    .tag("outcome", i == 0 ? "model" : "fallback")
+                    .register(meters);
+        }
+        return c;
+    }
+
+    private void countResponse(Assignment a, boolean model) {
+        if (a == null) {
+            return;
+        }
+        Counter[] c = responses.get(a);
+        if (c == null) { // a request that raced a config change
+            c = responses.computeIfAbsent(a, this::responseCounters);
+        }
+        c[model ? 0 : 1].increment();
     }
 
     public Recommendation recommend(String userId, int k) {
@@ -118,6 +155,7 @@ public class RecommendService {
             }
             Recommendation r = new Recommendation(userId, items, Long.toString(m.version()),
                     a == null ? null : a.experiment(), a == null ? null : a.variant(), null);
+            countResponse(a, true);
             impressions.publish(r);
             return r;
         } finally {
@@ -175,6 +213,7 @@ public class RecommendService {
 
     private Recommendation fallback(String userId, int k, Assignment a, Set<String> exclude, Fallback why) {
         fallbacks.get(why).increment();
+        countResponse(a, false);
         List<String> top = popularity.top();
         List<Recommendation.Item> items = new ArrayList<>(k);
         // rank-based scores: the popularity buckets are not on the model's scale, so only the order is meaningful

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -38,6 +39,7 @@ import redis.clients.jedis.Jedis;
 
 /** A/B routing to pinned model versions, then a hot swap under concurrent requests. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=" + RecommendApplication.CONFIG_NAME)
+@AutoConfigureObservability
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelLifecycleTest {
     static final List<String> ITEMS = List.of("A", "B", "C", "D", "E");
@@ -61,7 +63,7 @@ class ModelLifecycleTest {
             TestModels.write(MODELS, 2, ITEMS, TestModels.chain(5), false);
             Files.writeString(EXPERIMENTS, """
                     experiments:
-                      - name: v1-vs-v2
+                      - name: shop/v1-vs-v2
                         salt: lifecycle
                         variants:
                           - {name: control, weight: 50, modelVersion: 1}
@@ -100,16 +102,36 @@ class ModelLifecycleTest {
         seedUsers(40);
         await().atMost(Duration.ofSeconds(20)).until(() -> models.loadedVersions().equals(Set.of(1L, 2L)));
         Set<String> seen = ConcurrentHashMap.newKeySet();
+        Map<String, Integer> served = new java.util.HashMap<>();
         for (int i = 0; i < 40; i++) {
             JsonNode r = get("life-" + i);
             assertThat(r.has("fallback")).isFalse();
             String variant = r.path("variant").asText();
-            assertThat(r.path("experiment").asText()).isEqualTo("v1-vs-v2");
+            assertThat(r.path("experiment").asText()).isEqualTo("shop/v1-vs-v2");
             assertThat(r.path("modelVersion").asText()).isEqualTo(variant.equals("control") ? "1" : "2");
-            assertThat(get("life-" + i).path("variant").asText()).isEqualTo(variant);
+            JsonNode again = get("life-" + i);
+            assertThat(again.path("variant").asText()).isEqualTo(variant);
+            served.merge(variant + (again.has("fallback") ? "/fallback" : "/model"), 1, Integer::sum);
+            served.merge(variant + "/model", 1, Integer::sum);
             seen.add(variant);
         }
         assertThat(seen).containsExactlyInAnyOrder("control", "candidate");
+        // users without features are answered by the fallback, and counted under their variant as such
+        for (int i = 0; i < 6; i++) {
+            JsonNode r = get("life-unknown-" + i);
+            assertThat(r.path("fallback").asText()).isEqualTo("unknown_user");
+            served.merge(r.path("variant").asText() + "/fallback", 1, Integer::sum);
+        }
+        String prom = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String variant : List.of("control", "candidate")) {
+            for (String outcome : List.of("model", "fallback")) {
+                // every series exists from the start (0 before the first such response)
+                assertThat(prom).containsPattern("recoflow_recommend_experiment_responses_total\\{[^}]*"
+                        + "experiment=\"shop/v1-vs-v2\",outcome=\"" + outcome + "\",variant=\"" + variant + "\"\\} "
+                        + served.getOrDefault(variant + "/" + outcome, 0) + ".0\n");
+            }
+        }
     }
 
     @Test

@@ -16,7 +16,10 @@ public final class Serving {
     public static final String ENV_SERVING_FILE = "RECOFLOW_SERVING_FILE";
     /** Base URL of TF Serving's REST API (tensorflow-serving runtime); overrides {@link ServingConfig#endpoint}. */
     public static final String ENV_TF_SERVING_URL = "RECOFLOW_TF_SERVING_URL";
-    /** Path of the experiment file (YAML or JSON) the service routes A/B tests by. */
+    /**
+     * Path of the experiment file ({@link ExperimentConfig}, YAML or JSON): the service routes A/B tests by it and
+     * the feature worker counts their outcomes by it. Polled; absent file = no experiment.
+     */
     public static final String ENV_EXPERIMENTS_FILE = "RECOFLOW_EXPERIMENTS_FILE";
     /** Port of the recommendation API. */
     public static final String ENV_HTTP_PORT = "RECOFLOW_HTTP_PORT";
@@ -34,6 +37,13 @@ public final class Serving {
     public static final String SERVING_KEY = "serving.json";
     public static final String TFS_CONFIG_KEY = "models.config";
     public static final String EXPERIMENTS_KEY = "experiments.yaml";
+    /**
+     * Where the experiment ConfigMap (one key, {@link #EXPERIMENTS_KEY}) is mounted in the service and the feature
+     * worker: its own directory, because the worker has no slot ConfigMap at {@link #MOUNT}.
+     */
+    public static final String EXPERIMENTS_MOUNT = "/etc/recoflow/experiment";
+    /** {@link #ENV_EXPERIMENTS_FILE}'s value when the operator mounts the experiment ConfigMap. */
+    public static final String EXPERIMENTS_FILE = EXPERIMENTS_MOUNT + "/" + EXPERIMENTS_KEY;
 
     /** TF Serving's version labels that the canary split selects. */
     public static final String STABLE_LABEL = "stable";

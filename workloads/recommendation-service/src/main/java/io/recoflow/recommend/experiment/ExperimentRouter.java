@@ -1,14 +1,11 @@
 package io.recoflow.recommend.experiment;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.recoflow.recommend.config.MountedFile;
+import io.recoflow.common.contract.Assigner;
+import io.recoflow.common.contract.ExperimentConfig;
+import io.recoflow.common.contract.ExperimentFile;
 import io.recoflow.recommend.config.RecommendProperties;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,27 +19,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Deterministic A/B assignment: murmur3(salt + ":" + userId) -> bucket 0..9999 -> variant by cumulative weight.
- * The file is polled rather than watched: a Kubernetes ConfigMap volume swaps a {@code ..data} symlink, which
- * inotify on the file itself does not report, while its resolved path and mtime change reliably.
+ * Deterministic A/B assignment by the first experiment of the experiment file ({@link Assigner}: the same split the
+ * feature worker counts outcomes by). The file is polled rather than watched: a Kubernetes ConfigMap volume swaps a
+ * {@code ..data} symlink, which inotify on the file itself does not report, while its resolved path and mtime change
+ * reliably.
  */
 @Component
 public class ExperimentRouter {
-    static final int BUCKETS = Buckets.COUNT;
     private static final Logger log = LoggerFactory.getLogger(ExperimentRouter.class);
-    // YAML is a superset of JSON, so one parser reads both formats.
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final Path file;
+    private final ExperimentFile file;
     private final MeterRegistry meters;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller;
     private volatile Routing routing = Routing.of(ExperimentConfig.NONE);
-    private volatile String stamp = "";
 
     public ExperimentRouter(RecommendProperties props, MeterRegistry meters) {
-        this.file = props.getExperiments().getFile();
+        this.file = props.getExperiments().getFile() == null ? null : new ExperimentFile(props.getExperiments().getFile());
         this.meters = meters;
         if (file == null) {
             poller = null;
@@ -65,6 +58,11 @@ public class ExperimentRouter {
 
     public ExperimentConfig config() {
         return routing.config;
+    }
+
+    /** One per variant of the routing experiment, the objects {@link #assign} returns; empty without one. */
+    public List<Assignment> assignments() {
+        return List.of(routing.assignments);
     }
 
     /** Model versions some variant pins; the model registry keeps them loaded. */
@@ -90,46 +88,18 @@ public class ExperimentRouter {
 
     /** Re-reads the file when its resolved path, mtime or content changed; a bad file keeps the previous config. */
     synchronized void reload() {
-        MountedFile.Read read = MountedFile.read(file);
-        String now = read.stamp();
-        if (!read.missing() && read.bytes() == null) {
-            log.warn("cannot read experiment file {}: {}", file, now);
+        ExperimentFile.Reload result = file.reload();
+        if (result == ExperimentFile.Reload.INVALID) {
+            meters.counter("recoflow.experiments.reload", "result", "invalid").increment();
+        }
+        if (result != ExperimentFile.Reload.APPLIED) {
             return;
         }
-        if (now.equals(stamp)) {
-            return;
-        }
-        ExperimentConfig next;
-        if (read.missing()) {
-            log.info("experiment file {} is absent: everyone gets the newest model", file);
-            next = ExperimentConfig.NONE;
-        } else {
-            try {
-                next = read.bytes().length == 0 ? ExperimentConfig.NONE
-                        : YAML.readValue(read.bytes(), ExperimentConfig.class);
-                if (next == null) {
-                    next = ExperimentConfig.NONE;
-                }
-            } catch (IOException e) {
-                meters.counter("recoflow.experiments.reload", "result", "invalid").increment();
-                log.warn("experiment file {} is not valid YAML/JSON, keeping the previous config: {}", file, e.getMessage());
-                stamp = now;
-                return;
-            }
-            List<String> errors = next.validate();
-            if (!errors.isEmpty()) {
-                meters.counter("recoflow.experiments.reload", "result", "invalid").increment();
-                log.warn("experiment file {} rejected, keeping the previous config: {}", file, errors);
-                stamp = now;
-                return;
-            }
-        }
-        if (next.experiments().size() > 1) {
-            log.warn("experiment file {} has {} experiments; only the first ({}) routes models",
-                    file, next.experiments().size(), next.experiments().get(0).name());
+        ExperimentConfig next = file.config();
+        if (next.experiments().isEmpty()) {
+            log.info("no experiment in {}: everyone gets the newest model", file.path());
         }
         routing = Routing.of(next);
-        stamp = now;
         meters.counter("recoflow.experiments.reload", "result", "applied").increment();
         log.info("experiment config applied: {}", next.experiments().stream().map(ExperimentConfig.Experiment::name).toList());
         listeners.forEach(Runnable::run);
@@ -142,27 +112,19 @@ public class ExperimentRouter {
         }
     }
 
-    /** Precomputed bucket boundaries so assignment is a hash plus a short scan. */
+    /** The split plus one {@link Assignment} per variant, so assigning a request allocates nothing. */
     private static final class Routing {
         final ExperimentConfig config;
-        final ExperimentConfig.Experiment experiment;
-        final int[] upper;
+        final Assigner assigner;
+        final Assignment[] assignments;
 
         private Routing(ExperimentConfig config) {
             this.config = config;
-            this.experiment = config.experiments().isEmpty() ? null : config.experiments().get(0);
-            if (experiment == null) {
-                upper = new int[0];
-                return;
-            }
-            double total = experiment.variants().stream().mapToDouble(ExperimentConfig.Variant::weight).sum();
-            upper = new int[experiment.variants().size()];
-            double cum = 0;
-            for (int i = 0; i < upper.length; i++) {
-                cum += experiment.variants().get(i).weight();
-                upper[i] = (int) Math.round(cum / total * BUCKETS);
-            }
-            upper[upper.length - 1] = BUCKETS;
+            ExperimentConfig.Experiment x = config.first();
+            this.assigner = x == null ? null : new Assigner(x);
+            this.assignments = x == null ? new Assignment[0] : x.variants().stream()
+                    .map(v -> new Assignment(x.name(), v.name(), v.modelVersion()))
+                    .toArray(Assignment[]::new);
         }
 
         static Routing of(ExperimentConfig config) {
@@ -170,21 +132,7 @@ public class ExperimentRouter {
         }
 
         Assignment assign(String userId) {
-            if (experiment == null) {
-                return null;
-            }
-            int b = bucket(experiment.effectiveSalt(), userId);
-            for (int i = 0; i < upper.length; i++) {
-                if (b < upper[i]) {
-                    ExperimentConfig.Variant v = experiment.variants().get(i);
-                    return new Assignment(experiment.name(), v.name(), v.modelVersion());
-                }
-            }
-            throw new IllegalStateException("bucket " + b + " outside " + BUCKETS);
+            return assigner == null ? null : assignments[assigner.index(userId)];
         }
-    }
-
-    static int bucket(String salt, String userId) {
-        return Buckets.of(salt, userId);
     }
 }

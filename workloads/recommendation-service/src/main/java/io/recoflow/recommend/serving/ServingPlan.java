@@ -1,8 +1,8 @@
 package io.recoflow.recommend.serving;
 
+import io.recoflow.common.contract.Buckets;
 import io.recoflow.common.contract.Serving;
 import io.recoflow.common.contract.ServingConfig;
-import io.recoflow.recommend.experiment.Buckets;
 import java.util.Objects;
 
 /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.recoflow.common.contract.Assigner;
+import io.recoflow.common.contract.ExperimentFile;
 import io.recoflow.recommend.config.RecommendProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +67,14 @@ class ExperimentRouterTest {
         assertThat(r.assign("17850")).isEqualTo(r.assign("17850"));
         assertThat(r.assign("17850").experiment()).isEqualTo("ease-vs-als");
         assertThat(r.pinnedVersions()).containsExactlyInAnyOrder(1L, 2L);
-        // the same input always lands in the same bucket, across processes (murmur3 reference value)
-        assertThat(Murmur3.hash32("hello", 0)).isEqualTo(0x248bfa47);
+        // one object per variant, handed out as is
+        assertThat(r.assignments()).extracting(Assignment::variant).containsExactly("control", "candidate", "newest");
+        assertThat(r.assign("17850")).isSameAs(r.assign("17850"));
+        // the feature worker attributes outcomes with the same Assigner: both put every user in the same variant
+        Assigner worker = new Assigner(ExperimentFile.parse(Files.readAllBytes(f)).first());
+        for (int i = 0; i < 1000; i++) {
+            assertThat(r.assign("u" + i).variant()).isEqualTo(worker.variant("u" + i).name());
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.recoflow.recommend.config;
+package io.recoflow.common;
 
 import java.io.IOException;
 import java.nio.file.Files;

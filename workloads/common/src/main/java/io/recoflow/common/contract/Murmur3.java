@@ -1,4 +1,4 @@
-package io.recoflow.recommend.experiment;
+package io.recoflow.common.contract;
 
 import java.nio.charset.StandardCharsets;
 
