@@ -26,6 +26,12 @@ public final class ExperimentValidator implements Validator<ABExperiment> {
         if (Validator.blank(spec.modelRef)) {
             errors.add("spec.modelRef: required");
         }
+        // the data plane's label rule for an experiment name (impressions, Redis keys, metric labels)
+        if (x.getMetadata() != null && x.getMetadata().getName() != null
+                && x.key().length() > io.recoflow.common.EventValidator.MAX_LABEL_LENGTH) {
+            errors.add("metadata.name: namespace/name must be at most " + io.recoflow.common.EventValidator.MAX_LABEL_LENGTH
+                    + " characters (the experiment's name in impressions and metrics), is " + x.key().length());
+        }
         if (spec.variants == null || spec.variants.size() < 2 || spec.variants.size() > 5) {
             errors.add("spec.variants: 2 to 5 variants");
             return errors;

@@ -181,8 +181,10 @@ public class ABExperimentSpec {
         public Long minDurationSeconds;
 
         @Min(60)
+        @Max(5_184_000)
         @Default("1209600")
-        @JsonPropertyDescription("Undecided by then: Inconclusive (fixed: the one evaluation).")
+        @JsonPropertyDescription("Undecided by then: Inconclusive (fixed: the one evaluation). At most 60 days, the "
+                + "feature worker's retention of the counts.")
         public Long maxDurationSeconds;
 
         @Min(0.000001)
