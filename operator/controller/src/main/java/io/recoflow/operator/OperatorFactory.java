@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.EventRecorder;
 import io.recoflow.operator.core.PerResourceMetrics;
+import io.recoflow.operator.budget.BudgetReconciler;
+import io.recoflow.operator.budget.Sources;
 import io.recoflow.operator.experiment.ExperimentReconciler;
 import io.recoflow.operator.core.Prometheus;
 import io.recoflow.operator.model.RecommendationModelReconciler;
@@ -101,6 +103,8 @@ public final class OperatorFactory {
                 settings.probeInterval()), c -> c.withRetry(retry(settings.retryInterval())));
         Prometheus prometheus = settings.prometheusUrl() == null ? null
                 : new Prometheus(settings.prometheusUrl(), Duration.ofSeconds(5));
+        operator.register(new BudgetReconciler(clock, events, namespace(client, settings), settings.prometheusUrl(),
+                settings.costPollCap(), new Sources()), c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ExperimentReconciler(clock, events, prometheus, registry, settings.maxRequeue()),
                 c -> c.withRetry(retry(settings.retryInterval())));
         return operator;

@@ -32,7 +32,8 @@ class CrdDriftTest {
             "recommendationmodels.recoflow.io-v1.yml", RecommendationModel.class,
             "modelversions.recoflow.io-v1.yml", ModelVersion.class,
             "clustertargets.recoflow.io-v1.yml", io.recoflow.operator.api.placement.ClusterTarget.class,
-            "abexperiments.recoflow.io-v1.yml", io.recoflow.operator.api.experiment.ABExperiment.class);
+            "abexperiments.recoflow.io-v1.yml", io.recoflow.operator.api.experiment.ABExperiment.class,
+            "cloudcostbudgets.recoflow.io-v1.yml", io.recoflow.operator.api.budget.CloudCostBudget.class);
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param namespace the operator's own namespace, the only one whose Secrets it reads (ClusterTarget kubeconfigs);
  *     null: the client's namespace (in a pod: the ServiceAccount's)
  * @param probeInterval how often each member cluster's API server is probed (ClusterTarget Reachable)
+ * @param costPollCap upper bound on a CloudCostBudget's poll interval (null: its pollIntervalSeconds as given; the
+ *     tests and the demo shorten it)
  */
 public record Settings(Duration maxRequeue, boolean leaderElection, String leaseNamespace, int metricsPort,
         URI prometheusUrl, boolean perResourceMetrics, Duration metricsCleanupDelay, Duration retryInterval,
-        String namespace, Duration probeInterval) {
+        String namespace, Duration probeInterval, Duration costPollCap) {
     static final Duration METRICS_CLEANUP_DELAY = Duration.ofSeconds(60);
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
     /** The namespace of operator/deploy/operator.yaml; the tests run the operator as if it were there. */
@@ -42,7 +44,7 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
                 Boolean.parseBoolean(env.getOrDefault("RECOFLOW_METRICS_PER_RESOURCE", "false")),
                 METRICS_CLEANUP_DELAY, RETRY_INTERVAL,
                 blankToNull(env.get("RECOFLOW_NAMESPACE")),
-                probeInterval(env.getOrDefault("RECOFLOW_CLUSTER_PROBE_SECONDS", "30")));
+                probeInterval(env.getOrDefault("RECOFLOW_CLUSTER_PROBE_SECONDS", "30")), null);
     }
 
     private static Duration probeInterval(String seconds) {
@@ -70,51 +72,56 @@ public record Settings(Duration maxRequeue, boolean leaderElection, String lease
 
     public static Settings forTests() {
         return new Settings(Duration.ofMillis(200), false, null, -1, null, false, METRICS_CLEANUP_DELAY,
-                RETRY_INTERVAL, DEPLOY_NAMESPACE, Duration.ofMillis(300));
+                RETRY_INTERVAL, DEPLOY_NAMESPACE, Duration.ofMillis(300), Duration.ofMillis(300));
     }
 
     public Settings withLeaderElection(boolean on) {
         return new Settings(maxRequeue, on, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics,
-                metricsCleanupDelay, retryInterval, namespace, probeInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval, costPollCap);
     }
 
     public Settings withMetricsPort(int port) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, port, prometheusUrl, perResourceMetrics,
-                metricsCleanupDelay, retryInterval, namespace, probeInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval, costPollCap);
     }
 
     public Settings withMaxRequeue(Duration d) {
         return new Settings(d, leaderElection, leaseNamespace, metricsPort, prometheusUrl, perResourceMetrics,
-                metricsCleanupDelay, retryInterval, namespace, probeInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval, costPollCap);
     }
 
     public Settings withPrometheusUrl(URI url) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, url, perResourceMetrics,
-                metricsCleanupDelay, retryInterval, namespace, probeInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval, costPollCap);
     }
 
     public Settings withPerResourceMetrics(boolean on) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl, on,
-                metricsCleanupDelay, retryInterval, namespace, probeInterval);
+                metricsCleanupDelay, retryInterval, namespace, probeInterval, costPollCap);
     }
 
     public Settings withMetricsCleanupDelay(Duration d) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
-                perResourceMetrics, d, retryInterval, namespace, probeInterval);
+                perResourceMetrics, d, retryInterval, namespace, probeInterval, costPollCap);
     }
 
     public Settings withRetryInterval(Duration d) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
-                perResourceMetrics, metricsCleanupDelay, d, namespace, probeInterval);
+                perResourceMetrics, metricsCleanupDelay, d, namespace, probeInterval, costPollCap);
     }
 
     public Settings withNamespace(String ns) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
-                perResourceMetrics, metricsCleanupDelay, retryInterval, ns, probeInterval);
+                perResourceMetrics, metricsCleanupDelay, retryInterval, ns, probeInterval, costPollCap);
     }
 
     public Settings withProbeInterval(Duration d) {
         return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
-                perResourceMetrics, metricsCleanupDelay, retryInterval, namespace, d);
+                perResourceMetrics, metricsCleanupDelay, retryInterval, namespace, d, costPollCap);
+    }
+
+    public Settings withCostPollCap(Duration d) {
+        return new Settings(maxRequeue, leaderElection, leaseNamespace, metricsPort, prometheusUrl,
+                perResourceMetrics, metricsCleanupDelay, retryInterval, namespace, probeInterval, d);
     }
 }

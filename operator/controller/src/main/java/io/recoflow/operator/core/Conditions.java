@@ -31,10 +31,20 @@ public final class Conditions {
     /** @return true when status, reason or message changed */
     public boolean set(List<Condition> list, String type, boolean status, Reason reason, String message,
             Long generation, Instant now) {
+        return set(list, type, status ? "True" : "False", reason, message, generation, now);
+    }
+
+    /** Unknown: the operator cannot tell (e.g. no fresh data), which is neither a yes nor a no. */
+    public boolean unknown(List<Condition> list, String type, Reason reason, String message, Long generation,
+            Instant now) {
+        return set(list, type, "Unknown", reason, message, generation, now);
+    }
+
+    private boolean set(List<Condition> list, String type, String value, Reason reason, String message,
+            Long generation, Instant now) {
         if (!types.contains(type)) {
             throw new IllegalArgumentException("condition " + type + " is not one of " + types);
         }
-        String value = status ? "True" : "False";
         Optional<Condition> old = get(list, type);
         String since = old.filter(c -> value.equals(c.getStatus())).map(Condition::getLastTransitionTime)
                 .orElse(now.toString());

@@ -69,5 +69,21 @@ public enum Reason {
     ExperimentInconclusive,
     ExperimentPromoted,
     ChampionAliasMoved,
-    SplitEnded
+    SplitEnded,
+    BudgetPaused,
+    // CloudCostBudget (and the resources it acts on)
+    WithinBudget,
+    OverBudget,
+    ForecastWithinBudget,
+    ForecastOverBudget,
+    CostDataUnavailable,
+    CostDataStale,
+    CredentialsMissing,
+    UnknownClusterTarget,
+    ThresholdCrossed,
+    ThresholdReleased,
+    NewPeriod,
+    NotifyFailed,
+    BudgetActionApplied,
+    BudgetActionReleased
 }

@@ -17,6 +17,9 @@ import io.recoflow.operator.api.experiment.ABExperimentSpec;
 import io.recoflow.operator.api.experiment.ABExperimentSpec.OnConclusion;
 import io.recoflow.operator.api.experiment.ABExperimentStatus;
 import io.recoflow.operator.api.experiment.ExperimentPhase;
+import io.recoflow.operator.api.budget.CloudCostBudget;
+import io.recoflow.operator.budget.Budgets;
+import io.recoflow.operator.budget.Enforcement;
 import io.recoflow.operator.core.Conditions;
 import io.recoflow.operator.core.EventRecorder;
 import io.recoflow.operator.core.Prometheus;
@@ -58,6 +61,7 @@ public class ExperimentReconciler implements Reconciler<ABExperiment> {
     private final ExperimentMetrics metrics;
     private final ModelRegistry registry;
     private final Duration maxRequeue;
+    private InformerEventSource<CloudCostBudget, ABExperiment> budgets;
 
     /**
      * @param prometheus where the counts are; null: experiments wait with Ready=False (MetricsUnavailable)
@@ -104,7 +108,17 @@ public class ExperimentReconciler implements Reconciler<ABExperiment> {
                                                 .collect(Collectors.toSet()))
                         .build(),
                 context);
-        return List.of(models, versions);
+        var budgets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(CloudCostBudget.class, ABExperiment.class)
+                        .withName("cloudcostbudgets")
+                        .withSecondaryToPrimaryMapper((CloudCostBudget b) -> Budgets.namespaces(b).stream()
+                                .flatMap(ns -> cache.list(ns)).map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withOnUpdateFilter((now, before) -> !Objects.equals(Budgets.key(now), Budgets.key(before)))
+                        .build(),
+                context);
+        this.budgets = budgets;
+        return List.of(models, versions, budgets);
     }
 
     @Override
@@ -148,6 +162,16 @@ public class ExperimentReconciler implements Reconciler<ABExperiment> {
         ABExperimentStatus s = x.getStatus();
         String name = x.getMetadata().getName();
         Duration every = interval(x);
+        Enforcement.Effects effects = Enforcement.of(x, List.of(), budgets.list().toList());
+        if (effects.pauseExperiments()) {
+            // over budget: nothing new starts, a running split stays as it is and nothing is decided or rolled out
+            String m = (s.phase == ExperimentPhase.Pending ? "not started" : "split held, no decision")
+                    + ": " + effects.describe();
+            if (ExperimentStatus.ready(x, true, Reason.BudgetPaused, m, now)) {
+                news.add(() -> events.warning(x, Reason.BudgetPaused, m));
+            }
+            return every;
+        }
         if (s.phase == ExperimentPhase.Pending) {
             ABExperiment other = ctx.getPrimaryCache().byIndex(BY_MODEL,
                     key(x.getMetadata().getNamespace(), x.getSpec().modelRef)).stream()

@@ -69,6 +69,11 @@ public final class ModelStatus {
         of(rm).heldVersion = held;
     }
 
+    /** The budget actions the model is rendered under, in words (null: none). */
+    public static void budget(RecommendationModel rm, String effects) {
+        of(rm).budget = effects;
+    }
+
     /** Remembers a spec that passed validation, for the reconciles that find the spec invalid later. */
     public static void valid(RecommendationModel rm) {
         of(rm).lastValidSpec = Serialization.asJson(rm.getSpec());

@@ -15,7 +15,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.recoflow.common.contract.ExperimentConfig;
 import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.budget.CloudCostBudget;
 import io.recoflow.operator.api.experiment.ABExperiment;
+import io.recoflow.operator.budget.Budgets;
+import io.recoflow.operator.budget.Enforcement;
 import io.recoflow.operator.experiment.Routing;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.placement.ClusterTarget;
@@ -75,6 +78,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
     private final EventRecorder events;
     private final Members members;
     private ModelPlacement placement;
+    private InformerEventSource<CloudCostBudget, RecommendationModel> budgets;
 
     public RecommendationModelReconciler(Clock clock, Settings settings, EventRecorder events) {
         this(clock, settings, events, null);
@@ -119,8 +123,20 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                         .withOnUpdateFilter((now, before) -> !Objects.equals(Routing.key(now), Routing.key(before)))
                         .build(),
                 context);
+        var budgets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(CloudCostBudget.class, RecommendationModel.class)
+                        .withName("cloudcostbudgets")
+                        // a superset is fine: every model of the namespaces the budget may cover
+                        .withSecondaryToPrimaryMapper((CloudCostBudget b) -> Budgets.namespaces(b).stream()
+                                .flatMap(ns -> context.getPrimaryCache().list(ns))
+                                .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
+                        .withOnUpdateFilter((now, before) -> !Objects.equals(Budgets.key(now), Budgets.key(before)))
+                        .build(),
+                context);
+        this.budgets = budgets;
         List<EventSource<?, RecommendationModel>> sources = new ArrayList<>(hub.sources());
         sources.add(versions);
+        sources.add(budgets);
         sources.add(experiments);
         sources.add(informers);
         return sources;
@@ -152,6 +168,15 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout);
         RolloutState state = RolloutState.of(rm.getStatus());
         List<ModelPlacement.Cluster> clusters = placement.clusters(spec);
+        // budgets in effect (capReplicas, scaleToMinimum, shiftTraffic) change what is rendered, never the spec
+        Enforcement.Effects effects = Enforcement.of(rm, clusters.stream().map(ModelPlacement.Cluster::name).toList(),
+                budgets.list().toList());
+        String budgetBefore = rm.getStatus().budget;
+        spec = Enforcement.effective(spec, effects, state.rollingOut());
+        java.util.Map<String, Integer> configured = new java.util.LinkedHashMap<>();
+        clusters.forEach(c -> configured.put(c.name(), c.weight()));
+        java.util.Map<String, Integer> shares = Enforcement.shift(configured, effects.shiftTo(),
+                effects.floorPercent() == null ? 10 : effects.floorPercent());
         Set<ModelVersion> mvs = ctx.getSecondaryResources(ModelVersion.class);
         Set<ABExperiment> experiments = ctx.getSecondaryResources(ABExperiment.class);
         ABExperiment routed = state.rollingOut() ? null : Routing.active(spec, experiments, mvs).orElse(null);
@@ -170,7 +195,8 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             // a cluster still bringing up the first version is not failing; one that served and stopped is
             boolean first = state.serving() == null || state.phase() == ModelPhase.Deploying
                     || state.phase() == ModelPhase.Failed;
-            observed.add(new Weights.Observed(c.name(), c.weight(), serving || (first && placement.reachable(c))));
+            observed.add(new Weights.Observed(c.name(), shares.get(c.name()),
+                    serving || (first && placement.reachable(c))));
         }
         Weights.Result weights = Weights.failover(observed, ModelPlacement.before(rm.getStatus().clusters), now,
                 Duration.ofSeconds(Placement.failoverSeconds(spec.getSpec().placement)),
@@ -275,6 +301,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         // the split is served once the pods that load every variant's version are all up
         ModelStatus.experiment(rm, routed != null && activeAfter == Health.AVAILABLE
                 ? routed.getMetadata().getName() : null, heldVersion);
+        ModelStatus.budget(rm, effects.describe());
         String dnsNote = null;
         try {
             dnsNote = placement.publishDns(spec, statuses);
@@ -315,6 +342,12 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         }
         if (recovered) {
             events.normal(rm, Reason.Applied, "owned objects written again");
+        }
+        String budgetAfter = rm.getStatus().budget;
+        if (budgetAfter != null && !budgetAfter.equals(budgetBefore)) {
+            events.warning(rm, Reason.BudgetActionApplied, budgetAfter);
+        } else if (budgetAfter == null && budgetBefore != null) {
+            events.normal(rm, Reason.BudgetActionReleased, "released: " + budgetBefore);
         }
         if (held != null) {
             events.normal(rm, Reason.WaitingForExperiment, held);

@@ -147,8 +147,9 @@ class DeployManifestTest {
                 csv().get("spec")).get("customresourcedefinitions")).get("owned");
         assertThat(owned).extracting(o -> (String) o.get("name")).containsExactlyInAnyOrder(
                 "recommendationmodels.recoflow.io", "modelversions.recoflow.io", "clustertargets.recoflow.io",
-                "abexperiments.recoflow.io");
-        for (String name : List.of("recommendationmodels", "modelversions", "clustertargets", "abexperiments")) {
+                "abexperiments.recoflow.io", "cloudcostbudgets.recoflow.io");
+        for (String name : List.of("recommendationmodels", "modelversions", "clustertargets", "abexperiments",
+                "cloudcostbudgets")) {
             assertThat(Files.readString(ROOT.resolve("olm/manifests/" + name + ".recoflow.io.crd.yaml")))
                     .as("olm/manifests is stale: cp crds/" + name + ".recoflow.io-v1.yml olm/manifests/" + name
                             + ".recoflow.io.crd.yaml")

@@ -121,7 +121,8 @@ class ExperimentTest extends OperatorHarness {
     void treatmentThatConvertsBetterWinsAndTheModelRollsItOutWithoutASpecWrite() throws Exception {
         serving(1, 2);
         create(experiment("ease-vs-als", "retail-recs", "retail-recs-v1", "retail-recs-v2"));
-        awaitSplit("ease-vs-als");
+        ABExperiment running = awaitSplit("ease-vs-als");
+        assertThat(ArgoHealthTest.health(running).status()).isEqualTo("Healthy");
         // the model serves both versions and the split, and says so
         assertThat(rm("retail-recs").getStatus().experiment).isEqualTo("ease-vs-als");
         assertThat(configMap("retail-recs-blue").getData().get("models.config"))
@@ -149,6 +150,9 @@ class ExperimentTest extends OperatorHarness {
         assertThat(treatment.liftLower).isPositive().isLessThan(0.6);
         assertThat(treatment.pValue).isLessThan(0.05);
         assertThat(x.getStatus().srmPValue).isEqualTo(1.0);
+        // what Argo CD shows for the object the operator wrote
+        assertThat(ArgoHealthTest.health(x)).isEqualTo(new io.recoflow.operator.api.argocd.LuaHealth.Verdict(
+                "Healthy", "concluded: winner treatment +60.0%"));
         awaitEvent("ease-vs-als", "Normal", "ExperimentConcluded");
         awaitEvent("ease-vs-als", "Normal", "ExperimentPromoted");
         awaitEvent("retail-recs", "Normal", "ExperimentPromoted");
@@ -185,6 +189,8 @@ class ExperimentTest extends OperatorHarness {
             assertThat(c.getReason()).isEqualTo("GuardrailBreached");
         });
         awaitEvent("slow-treatment", "Warning", "GuardrailBreached");
+        assertThat(ArgoHealthTest.health(stopped).status()).isEqualTo("Degraded");
+        assertThat(ArgoHealthTest.health(stopped).message()).startsWith("Stopped: guardrail: variant treatment");
         // everyone is back on the production version
         await(Duration.ofSeconds(20), () -> rm("retail-recs"), r -> r.getStatus().experiment == null);
         await(Duration.ofSeconds(20), () -> configMap("retail-recs-blue").getData().get("models.config"),

@@ -103,6 +103,12 @@ class RbacTest extends OperatorHarness {
                 .inNamespace(NS).withName("ab").get(), x -> x.getStatus() != null && x.getStatus().conditions != null
                 && !x.getStatus().conditions.isEmpty());
 
+        // a budget: watched, its status written (its source answers nothing here: Unknown, no action)
+        client.resource(BudgetTest.budget("monthly", "http://127.0.0.1:1", 500)).inNamespace(NS).create();
+        await(Duration.ofSeconds(30), () -> client.resources(io.recoflow.operator.api.budget.CloudCostBudget.class)
+                .inNamespace(NS).withName("monthly").get(), b -> b.getStatus() != null
+                && b.getStatus().conditions != null && !b.getStatus().conditions.isEmpty());
+
         // the model goes: its versions say so
         client.resources(RecommendationModel.class).inNamespace(NS).withName("retail-recs").delete();
         await(Duration.ofSeconds(30), () -> mv("retail-recs-v3"), m -> m.getStatus().phase == VersionPhase.Pending);

@@ -41,11 +41,13 @@ class CrdRulesEvaluationTest {
     static final String MV = "ModelVersion";
     static final String CT = "ClusterTarget";
     static final String AB = "ABExperiment";
+    static final String CCB = "CloudCostBudget";
 
     static CrdValidator rmCrd;
     static CrdValidator mvCrd;
     static CrdValidator ctCrd;
     static CrdValidator abCrd;
+    static CrdValidator ccbCrd;
 
     @BeforeAll
     static void load() throws IOException {
@@ -53,6 +55,7 @@ class CrdRulesEvaluationTest {
         mvCrd = CrdValidator.load(ROOT.resolve("crds/modelversions.recoflow.io-v1.yml"));
         ctCrd = CrdValidator.load(ROOT.resolve("crds/clustertargets.recoflow.io-v1.yml"));
         abCrd = CrdValidator.load(ROOT.resolve("crds/abexperiments.recoflow.io-v1.yml"));
+        ccbCrd = CrdValidator.load(ROOT.resolve("crds/cloudcostbudgets.recoflow.io-v1.yml"));
     }
 
     /** A mutation of an example; {@code old} set means an update from the unmodified example. */
@@ -226,6 +229,35 @@ class CrdRulesEvaluationTest {
                         "spec.onConclusion: Unsupported value: \"rollback\""),
                 createJavaBlind("alpha of 0.5", AB, d -> set(d, "spec.analysis.alpha", 0.5),
                         "spec.analysis.alpha: must be <= 0.2"),
+                // CEL: CloudCostBudget
+                create("unsorted thresholds", CCB, d -> set(d, "spec.thresholds", List.of(
+                                Map.of("percent", 90, "action", "shiftTraffic"),
+                                Map.of("percent", 80, "action", "pauseExperiments"))),
+                        "spec: thresholds must be sorted by percent"),
+                create("capReplicas without a cap", CCB, d -> set(d, "spec.thresholds", List.of(
+                                Map.of("percent", 80, "action", "capReplicas"))),
+                        "spec.thresholds[0]: capReplicas needs maxReplicas"),
+                create("notify without a webhook", CCB, d -> set(d, "spec.notify", null),
+                        "spec: a notify threshold needs spec.notify"),
+                create("opencost without its Prometheus", CCB, d -> set(d, "spec.source.opencost", null),
+                        "spec: source.opencost is required for type opencost"),
+                create("cloud billing without a cloud", CCB, d -> set(d, "spec.source.type", "cloudBilling"),
+                        "spec: source.aws and/or source.azure is required for type cloudBilling"),
+                // OpenAPI: CloudCostBudget
+                create("negative limit", CCB, d -> set(d, "spec.limitUSD", -1),
+                        "spec.limitUSD: must be >= 0"),
+                create("threshold above 1,000 %", CCB, d -> set(d, "spec.thresholds", List.of(
+                                Map.of("percent", 1500, "action", "pauseExperiments"))),
+                        "spec.thresholds[0].percent: must be <= 1000"),
+                create("no limit", CCB, d -> set(d, "spec.limitUSD", null), "spec.limitUSD: Required value"),
+                createJavaBlind("unknown action", CCB, d -> set(d, "spec.thresholds", List.of(
+                                Map.of("percent", 80, "action", "deleteEverything"))),
+                        "spec.thresholds[0].action: Unsupported value: \"deleteEverything\""),
+                createJavaBlind("cluster name not a DNS label", CCB, d -> set(d, "spec.scope.clusters",
+                                List.of("EKS_prod")),
+                        "spec.scope.clusters[0]: must match ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
+                createJavaBlind("poll every second", CCB, d -> set(d, "spec.pollIntervalSeconds", 1),
+                        "spec.pollIntervalSeconds: must be >= 10"),
                 createJavaBlind("negative error-rate guardrail", AB,
                         d -> set(d, "spec.guardrails.maxErrorRate", -0.1),
                         "spec.guardrails.maxErrorRate: must be >= 0"));
@@ -280,6 +312,17 @@ class CrdRulesEvaluationTest {
                 create("a variant at weight 0", AB, d -> set(d, "spec.variants",
                         List.of(abVariant("control", "retail-recs-v1", 100, true),
                                 abVariant("treatment", "retail-recs-v2", 0, false))), null),
+                create("a budget with no thresholds or scope", CCB, d -> {
+                    set(d, "spec.thresholds", null);
+                    set(d, "spec.notify", null);
+                    set(d, "spec.scope", null);
+                }, null),
+                create("cloud billing on both clouds", CCB, d -> {
+                    set(d, "spec.source.type", "cloudBilling");
+                    set(d, "spec.source.opencost", null);
+                    set(d, "spec.source.aws.credentialsSecret", "aws-billing");
+                    set(d, "spec.source.azure.credentialsSecret", "azure-billing");
+                }, null),
                 update("weights change while running", AB, d -> set(d, "spec.variants",
                         List.of(abVariant("control", "retail-recs-v1", 80, true),
                                 abVariant("treatment", "retail-recs-v2", 20, false))), null));
@@ -300,6 +343,7 @@ class CrdRulesEvaluationTest {
                     case MV -> mvCrd;
                     case CT -> ctCrd;
                     case AB -> abCrd;
+                    case CCB -> ccbCrd;
                     default -> throw new AssertionError("unexpected kind in " + f);
                 };
                 assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
@@ -332,14 +376,16 @@ class CrdRulesEvaluationTest {
 
     @Test
     void everyCelRuleIsExercisedByABadInput() {
-        Set<String> hit = badInputs().map(c -> c.expected()).collect(Collectors.toSet());
+        // a rule on list items has the schema path items[*]; its violation names the item
+        Set<String> hit = badInputs().map(c -> c.expected().replaceAll("\\[\\d+]", "[*]"))
+                .collect(Collectors.toSet());
         List<String> rules = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd)) {
             for (Rule r : crd.rules()) {
                 rules.add(r.schemaPath() + ": " + r.rule().getMessage());
             }
         }
-        assertThat(rules).hasSize(19).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
+        assertThat(rules).hasSize(24).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
     }
 
     @Test
@@ -348,6 +394,7 @@ class CrdRulesEvaluationTest {
         assertThat(CrdValidator.unsupportedKeywords("", mvCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", ctCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", abCrd.schema())).isEmpty();
+        assertThat(CrdValidator.unsupportedKeywords("", ccbCrd.schema())).isEmpty();
     }
 
     /**
@@ -359,7 +406,7 @@ class CrdRulesEvaluationTest {
     @Test
     void rulesOnlyIterateBoundedListsOfBoundedStrings() {
         List<String> unbounded = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd)) {
             walk("", crd.schema(), (path, s) -> {
                 if (s.getXKubernetesValidations() == null || s.getProperties() == null) {
                     return;
@@ -413,11 +460,15 @@ class CrdRulesEvaluationTest {
             case RM -> rmCrd;
             case MV -> mvCrd;
             case AB -> abCrd;
+            case CCB -> ccbCrd;
             default -> ctCrd;
         };
     }
 
     static Map<String, Object> example(String kind) {
+        if (CCB.equals(kind)) {
+            return read(ROOT.resolve("examples/budget.yaml"));
+        }
         if (AB.equals(kind)) {
             return read(ROOT.resolve("examples/retail-recs-ab.yaml"));
         }
@@ -452,6 +503,8 @@ class CrdRulesEvaluationTest {
             case MV -> Specs.validate(Serialization.unmarshal(json, ModelVersion.class));
             case AB -> Specs.validate(Serialization.unmarshal(json,
                     io.recoflow.operator.api.experiment.ABExperiment.class));
+            case CCB -> Specs.validate(Serialization.unmarshal(json,
+                    io.recoflow.operator.api.budget.CloudCostBudget.class));
             default -> Specs.validate(Serialization.unmarshal(json, ClusterTarget.class));
         };
     }

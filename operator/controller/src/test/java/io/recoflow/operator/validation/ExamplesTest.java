@@ -34,6 +34,8 @@ class ExamplesTest {
                         case "RecommendationModel" -> Serialization.unmarshal(yaml, RecommendationModel.class);
                         case "ModelVersion" -> Serialization.unmarshal(yaml, ModelVersion.class);
                         case "ClusterTarget" -> Serialization.unmarshal(yaml, ClusterTarget.class);
+                        case "CloudCostBudget" -> Serialization.unmarshal(yaml,
+                                io.recoflow.operator.api.budget.CloudCostBudget.class);
                         case "ABExperiment" -> Serialization.unmarshal(yaml,
                                 io.recoflow.operator.api.experiment.ABExperiment.class);
                         default -> throw new AssertionError("unexpected kind " + kind + " in " + f);
@@ -66,6 +68,13 @@ class ExamplesTest {
             assertThat(x.getSpec().variants).extracting(v -> v.modelVersion)
                     .containsExactlyInAnyOrderElementsOf(mvs.stream().map(mv -> mv.getMetadata().getName()).toList());
         });
+        assertThat(items.stream().filter(io.recoflow.operator.api.budget.CloudCostBudget.class::isInstance)
+                .map(io.recoflow.operator.api.budget.CloudCostBudget.class::cast).toList()).singleElement()
+                .satisfies(b -> {
+                    assertThat(Specs.validate(b)).isEmpty();
+                    assertThat(b.getSpec().limitUSD).isEqualTo(500.0);
+                    assertThat(b.getSpec().scope.clusters).containsExactly("eks-prod", "aks-prod");
+                });
         List<ClusterTarget> targets = items.stream().filter(ClusterTarget.class::isInstance)
                 .map(ClusterTarget.class::cast).toList();
         assertThat(targets).allSatisfy(ct -> {

@@ -24,6 +24,10 @@ final class Specs {
         return io.recoflow.operator.experiment.ExperimentValidator.INSTANCE.validate(x);
     }
 
+    static List<String> validate(io.recoflow.operator.api.budget.CloudCostBudget b) {
+        return io.recoflow.operator.budget.BudgetValidator.INSTANCE.validate(b);
+    }
+
     static List<String> validate(ClusterTarget ct) {
         return ClusterTargetReconciler.VALIDATOR.validate(ct);
     }

@@ -12,6 +12,9 @@ import io.recoflow.operator.testing.FastClock;
 import io.recoflow.operator.testing.MockCluster;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.experiment.ABExperiment;
+import io.recoflow.operator.api.experiment.ABExperimentSpec;
+import io.recoflow.operator.api.experiment.ExperimentPhase;
 import io.recoflow.operator.api.spec.ArtifactSource;
 import io.recoflow.operator.api.spec.ModelVersionSpec;
 import io.recoflow.operator.api.spec.Stage;
@@ -33,19 +36,36 @@ import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * The `demo` command: the operator against an in-process CRUD mock API server. Applies crds/ and examples/,
- * lets a fake kubelet make the model server pods ready, promotes the second ModelVersion through the canary
- * steps, then promotes a third version whose pods never get ready and shows the rollback.
+ * The `demo` command: the operator against an in-process CRUD mock API server, a fake kubelet that makes the
+ * model server pods ready and a simulated Prometheus ({@link FakePrometheus}), so nothing outside the JVM is
+ * needed. Applies crds/ and examples/ (but the A/B test and the ClusterTargets, which get their own steps), then:
+ * <ol>
+ *   <li>the first production version comes up;</li>
+ *   <li>an A/B test of the candidate against it (examples/retail-recs-ab.yaml, its analysis shortened to the
+ *       demo's clock): the model serves both versions, simulated shoppers arrive, the treatment wins and the model
+ *       rolls it out through the canary steps while its ModelVersion stays candidate; Git catching up (stage
+ *       production) then changes nothing;</li>
+ *   <li>a third version whose pods never get ready is rolled back;</li>
+ *   <li>multi-cluster: a model placed on two member API servers, one of which fails over and comes back.</li>
+ * </ol>
+ * Each step must finish within {@link #STEP_LIMIT} of wall time at the default speed (clock x60).
  */
 public final class Demo {
     static final String NS = "recoflow-demo";
+    static final Duration STEP_LIMIT = Duration.ofSeconds(60);
+    static final String AB_EXAMPLE = "retail-recs-ab.yaml";
     private final Path root;
     private final int speed;
     private final PrintStream out;
-    private String lastTable = "";
+    private String lastModels = "";
+    private String lastExperiments = "";
+    /** Events printed as they happen (the A/B step's); all of them are listed at the end anyway. */
+    private Predicate<Event> live = e -> false;
+    private final java.util.Set<String> shown = new java.util.HashSet<>();
 
     public Demo(Path root, int speed, PrintStream out) {
         this.root = root;
@@ -53,11 +73,15 @@ public final class Demo {
         this.out = out;
     }
 
-    /** {@code demo [--root DIR] [--speed N]}: see ./demo.sh. */
+    /**
+     * {@code demo [--root DIR] [--speed N]}: see ./demo.sh. DIR holds crds/ and examples/; N is how much faster
+     * than the wall clock the operator's clock runs (default 60: a 60 s canary pause takes 1 s).
+     */
     public static void main(String[] args) throws Exception {
         java.util.List<String> a = java.util.Arrays.asList(args);
         // the demo prints its own tables and the Events; operator logs would interleave with them
-        for (String name : new String[] {"io.recoflow", "io.fabric8", "io.javaoperatorsdk"}) {
+        // (io.vertx and io.netty: the member mock API servers of step 4 warn with a stack trace when stopped)
+        for (String name : new String[] {"io.recoflow", "io.fabric8", "io.javaoperatorsdk", "io.vertx", "io.netty"}) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
                     .setLevel(ch.qos.logback.classic.Level.ERROR);
         }
@@ -74,12 +98,17 @@ public final class Demo {
         long t0 = System.nanoTime();
         FastClock clock = new FastClock(speed);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (MockCluster cluster = new MockCluster(); FakeKubelet kubelet = new FakeKubelet(cluster.client())) {
+        try (MockCluster cluster = new MockCluster(); FakeKubelet kubelet = new FakeKubelet(cluster.client());
+                FakePrometheus prometheus = new FakePrometheus(clock, key -> experiment(cluster.client(), key))) {
             KubernetesClient client = cluster.client();
             say("Mock API server (fabric8 CRUD mode) up; applying " + root.resolve("crds"));
             cluster.applyCrds(root.resolve("crds"));
             cluster.namespace(NS);
-            Settings settings = Settings.forTests().withMaxRequeue(Duration.ofMillis(200));
+            say("Prometheus: SIMULATED in the demo at " + prometheus.url() + " (no scraping; the tests use a real"
+                    + " one): experiment counts from simulated shoppers, p95 " + (int) FakePrometheus.P95_MS
+                    + " ms and error rate " + FakePrometheus.ERROR_RATE + " for every version");
+            Settings settings = Settings.forTests().withMaxRequeue(Duration.ofMillis(200))
+                    .withPrometheusUrl(prometheus.url());
             Operator operator = OperatorFactory.create(client, settings, clock, new DefaultModelRegistry(), meters);
             operator.start();
             try (MetricsServer metrics = new MetricsServer(0, meters, operator)) {
@@ -90,9 +119,11 @@ public final class Demo {
                         + " s); fake kubelet marks model-server pods ready");
 
                 try (Stream<Path> files = Files.list(root.resolve("examples"))) {
-                    // ClusterTargets come in step 4, with Secrets for the demo's member API servers
+                    // ClusterTargets come in step 4, with Secrets for the demo's member API servers; the A/B test in
+                    // step 2: running from the start it would hold the model's rollouts
                     for (Path f : files.filter(p -> p.toString().endsWith(".yaml")
-                            && !p.getFileName().toString().startsWith("clustertargets")).sorted().toList()) {
+                            && !p.getFileName().toString().startsWith("clustertargets")
+                            && !p.getFileName().toString().equals(AB_EXAMPLE)).sorted().toList()) {
                         say("kubectl apply -f " + root.relativize(f));
                         cluster.apply(f, NS);
                     }
@@ -103,16 +134,7 @@ public final class Demo {
                 ModelVersion v2 = client.resources(ModelVersion.class).inNamespace(NS).list().getItems().stream()
                         .filter(m -> m.getSpec().stage == Stage.CANDIDATE)
                         .max(Comparator.comparingLong(m -> m.getSpec().version)).orElseThrow();
-                say("2. promote: kubectl patch mv " + v2.getMetadata().getName()
-                        + " --type merge -p '{\"spec\":{\"stage\":\"production\"}}'");
-                long promoted = System.nanoTime();
-                promote(client, v2.getMetadata().getName());
-                watch(client, () -> phase(client, ModelPhase.RollingOut));
-                say(String.format("   rollout started %d ms after the stage edit (polled every 100 ms)",
-                        (System.nanoTime() - promoted) / 1_000_000));
-                watch(client, () -> phase(client, ModelPhase.Serving)
-                        && Objects.equals(rm(client).getStatus().servingVersion, v2.getSpec().version)
-                        && ready(client));
+                abTest(client, v2);
 
                 ModelVersion v3 = badVersion(v2);
                 say("3. promote a broken version: kubectl apply a ModelVersion " + v3.getMetadata().getName()
@@ -139,6 +161,125 @@ public final class Demo {
             }
         }
         say(String.format("Demo finished in %.1f s", (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The analysis of the A/B example cut to the demo's time scale: a week of demo clock is 2.8 h of wall time. */
+    static final long MIN_SECONDS = 600;
+    static final long CHECK_SECONDS = 30;
+    static final long MIN_USERS = 2000;
+    /** How long "Git catches up" watches for a change that must not come. */
+    static final Duration QUIET = Duration.ofSeconds(3);
+
+    /**
+     * Step 2: the A/B example against the running model. The experiment decides on the simulated shoppers' counts;
+     * with {@code onConclusion: promote} the winner becomes the model's target through status, so the model rolls
+     * it out while its ModelVersion is still a candidate; the ModelVersion's stage edit that the Event asks for then
+     * only makes Git agree.
+     */
+    private void abTest(KubernetesClient client, ModelVersion v2) throws Exception {
+        Path file = root.resolve("examples").resolve(AB_EXAMPLE);
+        ABExperiment x;
+        try (var in = Files.newInputStream(file)) {
+            x = client.resources(ABExperiment.class).load(in).item();
+        }
+        String name = x.getMetadata().getName();
+        ABExperimentSpec.Analysis a = x.getSpec().analysis == null ? new ABExperimentSpec.Analysis()
+                : x.getSpec().analysis;
+        say("2. A/B test: kubectl apply -f " + root.relativize(file));
+        say(String.format("   spec.analysis cut to the demo's clock: minDurationSeconds %s -> %d, checkIntervalSeconds"
+                + " %s -> %d, minUsersPerVariant %s -> %d", a.minDurationSeconds, MIN_SECONDS, a.checkIntervalSeconds,
+                CHECK_SECONDS, a.minUsersPerVariant, MIN_USERS));
+        a.minDurationSeconds = MIN_SECONDS;
+        a.checkIntervalSeconds = CHECK_SECONDS;
+        a.minUsersPerVariant = MIN_USERS;
+        x.getSpec().analysis = a;
+        x.getMetadata().setNamespace(NS);
+        live = e -> "ABExperiment".equals(e.getInvolvedObject().getKind());
+        client.resource(x).inNamespace(NS).create();
+        String model = x.getSpec().modelRef;
+        watch(client, () -> name.equals(rm(client).getStatus().experiment));
+        var cm = client.configMaps().inNamespace(NS).withName(model + "-experiment").get();
+        say("   the model serves both versions (status.experiment: " + name + "); ConfigMap " + model
+                + "-experiment: " + (cm == null || cm.getData() == null ? "" : compact(cm.getData().values())));
+        say(String.format(java.util.Locale.ROOT, "   SIMULATED shoppers arrive: %d users per variant per second of"
+                + " demo clock; control converts %.1f %%, treatment %.1f %%", FakePrometheus.SHOPPERS,
+                100 * FakePrometheus.CONTROL_CONVERSION, 100 * FakePrometheus.TREATMENT_CONVERSION));
+        watch(client, () -> phase(experiment(client, NS + "/" + name)).done());
+        var st = experiment(client, NS + "/" + name).getStatus();
+        if (st.phase != ExperimentPhase.Concluded) {
+            throw new IllegalStateException("experiment ended " + st.phase + ": " + st.reason);
+        }
+        say("   status.winner " + st.winner + " (version " + st.winnerVersion + "); the model takes it as its target");
+        watch(client, () -> phase(client, ModelPhase.RollingOut));
+        String step = rm(client).getStatus().stepStartedAt;
+        if (step != null) {
+            // both on the operator's clock: the demo's 100 ms poll would measure itself
+            say(String.format("   rollout started %d ms after the decision (status.decidedAt to the model's"
+                    + " status.stepStartedAt)", Duration.between(java.time.Instant.parse(st.decidedAt),
+                    java.time.Instant.parse(step)).toMillis() / speed));
+        }
+        long target = v2.getSpec().version;
+        watch(client, () -> phase(client, ModelPhase.Serving)
+                && Objects.equals(rm(client).getStatus().servingVersion, target) && ready(client)
+                && client.v1().events().inNamespace(NS).list().getItems().stream()
+                        .anyMatch(e -> "ExperimentPromoted".equals(e.getReason())));
+        String mv = v2.getMetadata().getName();
+        say("   model " + model + " serves " + target + " after the canary steps; ModelVersion " + mv
+                + " is still at stage " + stage(client, mv).name().toLowerCase(java.util.Locale.ROOT)
+                + " (the operator wrote no spec)");
+
+        ModelVersion v1 = client.resources(ModelVersion.class).inNamespace(NS).list().getItems().stream()
+                .filter(m -> model.equals(m.getSpec().modelRef) && m.getSpec().stage == Stage.PRODUCTION).findFirst()
+                .orElseThrow();
+        say("   Git catches up, as the Event says: kubectl patch mv " + mv
+                + " --type merge -p '{\"spec\":{\"stage\":\"production\"}}'; kubectl patch mv "
+                + v1.getMetadata().getName() + " --type merge -p '{\"spec\":{\"stage\":\"archived\"}}'");
+        stage(client, mv, Stage.PRODUCTION);
+        stage(client, v1.getMetadata().getName(), Stage.ARCHIVED);
+        long quiet = System.nanoTime() + QUIET.toNanos();
+        watch(client, () -> {
+            var s = rm(client).getStatus();
+            if (!Objects.equals(s.servingVersion, target) || s.candidateVersion != null) {
+                throw new IllegalStateException("the stage edit changed the rollout: serving " + s.servingVersion
+                        + ", candidate " + s.candidateVersion);
+            }
+            return System.nanoTime() > quiet && observed(client, mv) && observed(client, v1.getMetadata().getName());
+        });
+        say("   nothing changes: still serving " + target + ", no rollout (watched " + QUIET.toSeconds()
+                + " s, " + QUIET.toSeconds() * speed + " s of demo clock)");
+        live = e -> false;
+    }
+
+    /** The experiment file on one line: the operator writes it indented. */
+    private static String compact(java.util.Collection<String> json) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String j : json) {
+            b.append(new com.fasterxml.jackson.databind.ObjectMapper().readTree(j));
+        }
+        return b.toString();
+    }
+
+    /** The experiment of a key (namespace/name), or null: what the simulated Prometheus counts from. */
+    private static ABExperiment experiment(KubernetesClient client, String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? null : client.resources(ABExperiment.class).inNamespace(key.substring(0, slash))
+                .withName(key.substring(slash + 1)).get();
+    }
+
+    private static ExperimentPhase phase(ABExperiment x) {
+        return x == null || x.getStatus() == null || x.getStatus().phase == null ? ExperimentPhase.Pending
+                : x.getStatus().phase;
+    }
+
+    private static Stage stage(KubernetesClient client, String name) {
+        return client.resources(ModelVersion.class).inNamespace(NS).withName(name).get().getSpec().stage;
+    }
+
+    /** Whether the version controller has seen the ModelVersion's latest spec. */
+    private static boolean observed(KubernetesClient client, String name) {
+        ModelVersion mv = client.resources(ModelVersion.class).inNamespace(NS).withName(name).get();
+        return mv.getStatus() != null
+                && Objects.equals(mv.getStatus().observedGeneration, mv.getMetadata().getGeneration());
     }
 
     /**
@@ -226,7 +367,7 @@ public final class Demo {
     /** Prints the placed model's clusters whenever they change, until done. */
     private void clusters(KubernetesClient client, java.util.function.Predicate<RecommendationModel> done)
             throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long end = System.nanoTime() + STEP_LIMIT.toNanos();
         String last = "";
         while (true) {
             RecommendationModel r = client.resources(RecommendationModel.class).inNamespace(NS).withName(GLOBAL).get();
@@ -241,7 +382,7 @@ public final class Demo {
                 return;
             }
             if (System.nanoTime() > end) {
-                throw new IllegalStateException("demo step did not finish within 60 s");
+                throw new IllegalStateException("demo step did not finish within " + STEP_LIMIT.toSeconds() + " s");
             }
             Thread.sleep(100);
         }
@@ -268,26 +409,50 @@ public final class Demo {
         watch(client, done);
     }
 
-    /** Prints the table whenever it changes, until done (or 60 s, which means something is wrong). */
+    /**
+     * Prints the tables whenever they change, until done (or {@link #STEP_LIMIT}, which means something is wrong):
+     * all of them when a model or version changed, else only the experiments (their counts change every look).
+     */
     private void watch(KubernetesClient client, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long end = System.nanoTime() + STEP_LIMIT.toNanos();
         while (true) {
             boolean finished = done.getAsBoolean();
-            String table = Table.render(client.resources(RecommendationModel.class).inNamespace(NS).list().getItems(),
-                    client.resources(ModelVersion.class).inNamespace(NS).list().getItems());
-            String key = table.replaceAll("\\s+\\d+[sm]\\s*\\n", "\n");
-            if (!key.equals(lastTable)) {
-                out.println(table);
-                lastTable = key;
+            String models = Table.render(client.resources(RecommendationModel.class).inNamespace(NS).list()
+                    .getItems(), client.resources(ModelVersion.class).inNamespace(NS).list().getItems());
+            String experiments = Table.experiments(client.resources(ABExperiment.class).inNamespace(NS).list()
+                    .getItems());
+            String modelsKey = ageless(models);
+            String experimentsKey = ageless(experiments);
+            if (!modelsKey.equals(lastModels)) {
+                out.println(experiments.isEmpty() ? models : models + "\n" + experiments);
+            } else if (!experimentsKey.equals(lastExperiments)) {
+                out.println(experiments);
             }
+            lastModels = modelsKey;
+            lastExperiments = experimentsKey;
+            events(client);
             if (finished) {
                 return;
             }
             if (System.nanoTime() > end) {
-                throw new IllegalStateException("demo step did not finish within 60 s");
+                throw new IllegalStateException("demo step did not finish within " + STEP_LIMIT.toSeconds() + " s");
             }
             Thread.sleep(100);
         }
+    }
+
+    /** A table without its AGE column, which changes every second and is no news. */
+    private static String ageless(String table) {
+        return table.replaceAll("\\s+\\d+[sm]\\s*\\n", "\n");
+    }
+
+    /** Prints the Events that {@link #live} picks and were not printed yet (a repeat bumps count, not uid). */
+    private void events(KubernetesClient client) {
+        client.v1().events().inNamespace(NS).list().getItems().stream().filter(live)
+                .filter(e -> shown.add(e.getMetadata().getUid()))
+                .sorted(Comparator.comparing(Event::getLastTimestamp))
+                .forEach(e -> out.printf("   event: %s %s %s: %s%n", e.getType(), e.getReason(),
+                        e.getInvolvedObject().getKind() + "/" + e.getInvolvedObject().getName(), e.getMessage()));
     }
 
     /** Reconcile time per controller from JOSDK's micrometer timers (what /metrics exports). */
@@ -306,9 +471,9 @@ public final class Demo {
         });
     }
 
-    private static void promote(KubernetesClient client, String name) {
+    private static void stage(KubernetesClient client, String name, Stage stage) {
         client.resources(ModelVersion.class).inNamespace(NS).withName(name).edit(mv -> {
-            mv.getSpec().stage = Stage.PRODUCTION;
+            mv.getSpec().stage = stage;
             return mv;
         });
     }

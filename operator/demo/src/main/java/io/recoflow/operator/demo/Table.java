@@ -3,27 +3,29 @@ package io.recoflow.operator.demo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.experiment.ABExperiment;
 import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints what `kubectl get rm,mv` shows (the CRDs' printer columns). */
+/** Prints what `kubectl get rm,mv` and `kubectl get abx` show (the CRDs' printer columns). */
 final class Table {
     private Table() {}
 
     static String render(List<RecommendationModel> rms, List<ModelVersion> mvs) {
         List<String[]> rm = new ArrayList<>();
-        rm.add(new String[] {"NAME", "RUNTIME", "SERVING", "CANDIDATE", "WEIGHT", "PHASE", "CLUSTERS", "READY",
-            "AGE"});
+        rm.add(new String[] {"NAME", "RUNTIME", "SERVING", "CANDIDATE", "WEIGHT", "ANALYSIS", "PHASE", "CLUSTERS",
+            "READY", "AGE"});
         for (RecommendationModel r : sorted(rms)) {
             var s = r.getStatus();
             rm.add(new String[] {"recommendationmodel.recoflow.io/" + r.getMetadata().getName(),
                     r.getSpec().runtime == null ? "" : r.getSpec().runtime == io.recoflow.operator.api.spec.Runtime
                             .EMBEDDED ? "embedded" : "tensorflow-serving",
                     s == null ? "" : str(s.servingVersion), s == null ? "" : str(s.candidateVersion),
-                    s == null ? "" : str(s.canaryWeight), s == null ? "" : str(s.phase),
+                    s == null ? "" : str(s.canaryWeight), s == null || s.analysis == null ? "" : str(s.analysis.result),
+                    s == null ? "" : str(s.phase),
                     s == null ? "" : str(s.clustersReady),
                     s == null ? "" : Conditions.get(s.conditions, Conditions.READY).map(c -> c.getStatus())
                             .orElse(""),
@@ -37,6 +39,22 @@ final class Table {
                     v.getStatus() == null ? "" : str(v.getStatus().phase), age(v)});
         }
         return format(rm) + "\n" + format(mv);
+    }
+
+    /** The experiments; empty when there are none, as kubectl prints no header for no resources. */
+    static String experiments(List<ABExperiment> xs) {
+        if (xs.isEmpty()) {
+            return "";
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "MODEL", "PHASE", "LEADER", "LIFT", "USERS", "AGE"});
+        for (ABExperiment x : sorted(xs)) {
+            var s = x.getStatus();
+            rows.add(new String[] {"abexperiment.recoflow.io/" + x.getMetadata().getName(), x.getSpec().modelRef,
+                    s == null ? "" : str(s.phase), s == null ? "" : str(s.leader), s == null ? "" : str(s.leaderLift),
+                    s == null ? "" : str(s.users), age(x)});
+        }
+        return format(rows);
     }
 
     /** The per-cluster part of a placed model's status (status.clusters), one line per cluster. */

@@ -67,4 +67,8 @@ public class RecommendationModelStatus extends Status {
     @JsonPropertyDescription("A production version whose rollout waits for the running experiment to end; it goes "
             + "first when it does, before another experiment starts.")
     public Long heldVersion;
+
+    @JsonPropertyDescription("CloudCostBudget actions the model is rendered under (capReplicas, shiftTraffic, "
+            + "scaleToMinimum), in words; absent when none.")
+    public String budget;
 }

@@ -39,7 +39,8 @@ class HealthChecksTest {
     static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "RecommendationModel", RecommendationModel.class, "ModelVersion", ModelVersion.class,
             "ClusterTarget", ClusterTarget.class,
-            "ABExperiment", io.recoflow.operator.api.experiment.ABExperiment.class);
+            "ABExperiment", io.recoflow.operator.api.experiment.ABExperiment.class,
+            "CloudCostBudget", io.recoflow.operator.api.budget.CloudCostBudget.class);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -122,6 +123,9 @@ class HealthChecksTest {
         assertThat(cases("ABExperiment")).hasSizeGreaterThanOrEqualTo(9)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded", "Suspended");
+        assertThat(cases("CloudCostBudget")).hasSizeGreaterThanOrEqualTo(7)
+                .extracting(c -> c.expected().status())
+                .contains("Healthy", "Progressing", "Degraded");
         assertThat(cases("ClusterTarget")).hasSizeGreaterThanOrEqualTo(6)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
