@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Local demo of the Recoflow operator: no cluster needed. Builds the operator jar, then runs it against an
-# in-process Kubernetes mock API server: applies crds/ and examples/, brings up TF-Serving (simulated pods),
-# promotes a ModelVersion through the canary steps and shows a rollback of a version whose pods never get ready.
+# Local demo of the Recoflow operator: no cluster and no external services needed. Builds the operator jar, then runs
+# it against an in-process Kubernetes mock API server, a fake kubelet (simulated TF-Serving pods) and a simulated
+# Prometheus (A/B counts from simulated shoppers, healthy latency and error rates for the canary analysis; the tests
+# use a real Prometheus). Applies crds/ and examples/ and brings up the first version; A/B tests the candidate against
+# it (examples/retail-recs-ab.yaml, its analysis cut to the demo's clock) until the treatment wins and the model rolls
+# it out through the canary steps while its ModelVersion is still a candidate, then Git catches up and nothing changes;
+# rolls back a version whose pods never get ready; and fails a model placed on two member clusters over and back.
+# The operator's clock runs 60x (--speed N); the whole demo takes about a minute.
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -pl operator/demo -am package -DskipTests
