@@ -126,9 +126,11 @@ public class BudgetReconciler implements Reconciler<CloudCostBudget> {
         };
         var polling = new PerResourcePollingEventSource<>(Reading.class, context,
                 // the period given here is only the default: fetchDelay says when each budget is read next
-                new PerResourcePollingConfigurationBuilder<Reading, CloudCostBudget, ResourceID>(fetcher,
+                new PerResourcePollingConfigurationBuilder<Reading, CloudCostBudget, String>(fetcher,
                         Duration.ofSeconds(300))
                         .withName("cost-readings")
+                        // one reading per budget: the latest replaces the one before
+                        .withResourceIDMapper(r -> "reading")
                         .build());
         return List.of(secrets, targets, polling);
     }

@@ -238,6 +238,25 @@ class ExperimentTest extends OperatorHarness {
 
         create(experiment("first", "retail-recs", "retail-recs-v31", "retail-recs-v32"));
         awaitSplit("first");
+        // new weights reach the pods through the ConfigMap: the pod template (and so the pods) stay as they are
+        var template = deployment("retail-recs-blue").getSpec().getTemplate();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(ABExperiment.class).inNamespace(NS).withName("first").edit(x -> {
+                    x.getSpec().variants.get(0).weight = 80;
+                    x.getSpec().variants.get(1).weight = 20;
+                    return x;
+                });
+                break;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+        await(Duration.ofSeconds(20), this::file, f -> !f.experiments().isEmpty()
+                && f.experiments().get(0).variants().get(0).weight() == 80.0);
+        assertThat(deployment("retail-recs-blue").getSpec().getTemplate()).isEqualTo(template);
         create(experiment("second", "retail-recs", "retail-recs-v31", "retail-recs-v33"));
         ABExperiment second = await(Duration.ofSeconds(20), () -> abx("second"), e -> e.getStatus() != null
                 && Conditions.hasReason(e.getStatus().conditions, Conditions.READY,
