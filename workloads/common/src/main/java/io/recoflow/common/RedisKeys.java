@@ -84,6 +84,18 @@ public final class RedisKeys {
         return variant + ":" + counter;
     }
 
+    /**
+     * LIST of a not-yet-exposed user's clicks and purchases ({@code kind|epochMillis}), replayed when the user's
+     * first impression arrives: the service publishes impressions through a queue, so the click on a shown item
+     * can reach the worker first. Capped at {@link #EXPERIMENT_PENDING_CAP}, TTL {@link #EXPERIMENT_PENDING_TTL_SECONDS}.
+     */
+    public static String experimentPending(String experiment, String userId) {
+        return "rf:x:" + experiment + ":pending:" + userId;
+    }
+
+    public static final int EXPERIMENT_PENDING_CAP = 100;
+    public static final long EXPERIMENT_PENDING_TTL_SECONDS = 3600;
+
     /** STRING marker that click {@code eventId} was counted in {@code experiment}; TTL {@link #DEDUP_TTL_SECONDS}. */
     public static String experimentSeen(String experiment, String eventId) {
         return "rf:x:" + experiment + ":seen:" + eventId;

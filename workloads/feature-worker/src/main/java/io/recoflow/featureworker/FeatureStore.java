@@ -137,7 +137,8 @@ class FeatureStore implements DisposableBean {
                 RedisKeys.experimentClicks(x),
                 RedisKeys.experimentConverted(x),
                 RedisKeys.experimentCounts(x),
-                RedisKeys.experimentSeen(x, w.event().eventId()));
+                RedisKeys.experimentSeen(x, w.event().eventId()),
+                RedisKeys.experimentPending(x, w.event().userId()));
     }
 
     private static List<String> args(Experiments.Write w) {
@@ -148,7 +149,9 @@ class FeatureStore implements DisposableBean {
                 w.variant(),
                 Long.toString(w.windowMillis()),
                 Long.toString(RedisKeys.EXPERIMENT_TTL_SECONDS),
-                Long.toString(RedisKeys.DEDUP_TTL_SECONDS));
+                Long.toString(RedisKeys.DEDUP_TTL_SECONDS),
+                Integer.toString(RedisKeys.EXPERIMENT_PENDING_CAP),
+                Long.toString(RedisKeys.EXPERIMENT_PENDING_TTL_SECONDS));
     }
 
     /** False for an event the script would only mark as seen: no recent item, no purchase, no popularity. */

@@ -83,7 +83,7 @@ class WorkerMetrics {
         }
     }
 
-    /** {@code recoflow_worker_experiment_events_total{type, result=counted|uncounted|mismatch}}, per script answer. */
+    /** {@code recoflow_worker_experiment_events_total{type, result=counted|uncounted|mismatch|pending}}, per script answer. */
     void experiment(List<Experiments.Write> writes, List<Long> results) {
         for (int i = 0; i < writes.size(); i++) {
             long r = results.get(i);
@@ -91,7 +91,7 @@ class WorkerMetrics {
                     .description("Events sent to the experiment script, by type and result (mismatch: counted under "
                             + "the exposure's variant, which differs from the worker's assignment or the impression's)")
                     .tag("type", writes.get(i).event().type().wireName())
-                    .tag("result", r == 1 ? "counted" : r == 2 ? "mismatch" : "uncounted")
+                    .tag("result", r == 1 ? "counted" : r == 2 ? "mismatch" : r == 3 ? "pending" : "uncounted")
                     .register(registry).increment();
         }
     }

@@ -123,6 +123,7 @@ class ExperimentCountingTest {
         String u4 = userIn("control", "u4");
         String u5 = userIn("candidate", "u5");
         String u6 = userIn("candidate", "u6");
+        String u7 = userIn("candidate", "u7");
         List<Event> sentinels = new ArrayList<>();
 
         // u1 (control): 3 clicks, one of them delivered twice, and a purchase inside the window
@@ -148,7 +149,11 @@ class ExperimentCountingTest {
                 event(EventType.REC_CLICK, u5, t.plusSeconds(2)));
         // u6: clicks and buys without ever being shown a recommendation
         send(event(EventType.REC_CLICK, u6, t), event(EventType.PURCHASE, u6, t.plusSeconds(1)));
-        for (String u : List.of(u1, u2, u3, u4, u5, u6)) {
+        // u7 (candidate): its click and purchase reach the worker before the impression they followed (the service
+        // publishes impressions through a queue): kept, then counted when the impression arrives
+        send(event(EventType.REC_CLICK, u7, t.plusSeconds(3)), event(EventType.PURCHASE, u7, t.plusSeconds(4)),
+                impression(u7, t, NAME, "candidate", null));
+        for (String u : List.of(u1, u2, u3, u4, u5, u6, u7)) {
             Event s = event(EventType.VIEW, u, t.plusSeconds(7200));
             send(s);
             sentinels.add(s);
@@ -158,17 +163,22 @@ class ExperimentCountingTest {
 
         Map<String, String> expected = new HashMap<>();
         expect(expected, "control", 3, 2, 2, 3 + 2, 9 + 4); // u1, u4, u5 exposed; u1, u5 clicked; u1, u4 converted
-        expect(expected, "candidate", 1, 1, 0, 1, 1); // u2
+        expect(expected, "candidate", 2, 2, 1, 2, 2); // u2, u7 exposed and clicked; u7 converted
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(redis.hgetAll(RedisKeys.experimentCounts(NAME))).isEqualTo(expected));
 
         assertThat(redis.hgetAll(RedisKeys.experimentVariant(NAME)))
-                .isEqualTo(Map.of(u1, "control", u2, "candidate", u4, "control", u5, "control"));
+                .isEqualTo(Map.of(u1, "control", u2, "candidate", u4, "control", u5, "control", u7, "candidate"));
         assertThat(redis.hget(RedisKeys.experimentFirst(NAME), u2)).isEqualTo(Long.toString(t.toEpochMilli()));
         assertThat(redis.hget(RedisKeys.experimentLast(NAME), u2))
                 .isEqualTo(Long.toString(t.plusSeconds(100).toEpochMilli()));
-        assertThat(redis.hgetAll(RedisKeys.experimentClicks(NAME))).isEqualTo(Map.of(u1, "3", u2, "1", u5, "2"));
-        assertThat(redis.hgetAll(RedisKeys.experimentConverted(NAME)).keySet()).containsExactlyInAnyOrder(u1, u4);
+        assertThat(redis.hgetAll(RedisKeys.experimentClicks(NAME)))
+                .isEqualTo(Map.of(u1, "3", u2, "1", u5, "2", u7, "1"));
+        assertThat(redis.hgetAll(RedisKeys.experimentConverted(NAME)).keySet()).containsExactlyInAnyOrder(u1, u4, u7);
+        // u6 was never shown anything: its events wait (with a TTL) and count nowhere; u7's were replayed
+        assertThat(redis.llen(RedisKeys.experimentPending(NAME, u6))).isEqualTo(2);
+        assertThat(redis.ttl(RedisKeys.experimentPending(NAME, u6))).isPositive();
+        assertThat(redis.exists(RedisKeys.experimentPending(NAME, u7))).isFalse();
         assertThat(redis.exists(RedisKeys.experimentSeen(NAME, click1.eventId()))).isTrue();
         assertThat(redis.ttl(RedisKeys.experimentCounts(NAME))).isBetween(RedisKeys.EXPERIMENT_TTL_SECONDS - 60,
                 RedisKeys.EXPERIMENT_TTL_SECONDS);

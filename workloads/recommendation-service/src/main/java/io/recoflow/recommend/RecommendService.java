@@ -111,6 +111,11 @@ public class RecommendService {
         // including variants without a pinned version, follows the serving file's canary split (stable or canary,
         // by a hash of the user independent of the experiment's), and without a serving file the newest version.
         LoadedModel m = models.acquire(userId, a == null ? null : a.modelVersion());
+        if (m != null && a != null && a.modelVersion() != null && m.version() != a.modelVersion()) {
+            // the variant's version is not loaded (yet): this answer is not the variant's, so it carries no variant
+            // and its impression exposes nobody; otherwise the experiment would count another version's results
+            a = null;
+        }
         if (m == null) {
             return fallback(userId, k, a, f.purchased(), Fallback.NO_MODEL);
         }

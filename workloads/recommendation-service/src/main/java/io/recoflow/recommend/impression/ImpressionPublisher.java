@@ -40,7 +40,10 @@ public class ImpressionPublisher {
     private static final Logger log = LoggerFactory.getLogger(ImpressionPublisher.class);
     private static final ObjectMapper JSON = Json.mapper();
 
-    private final BlockingQueue<Recommendation> queue;
+    /** A response and when it was answered: the impression's time is the response's, not the send's. */
+    private record Shown(Recommendation r, Instant at) {}
+
+    private final BlockingQueue<Shown> queue;
     private final Producer<String, byte[]> producer;
     private final Counter dropped;
     private final Counter sent;
@@ -85,24 +88,25 @@ public class ImpressionPublisher {
                 || (sampleRate < 1 && ThreadLocalRandom.current().nextDouble() >= sampleRate)) {
             return;
         }
-        if (!queue.offer(r)) {
+        // stamped now: a click on a shown item must never look older than the impression it followed (the
+        // worker counts clicks from the first impression on, and the send may lag under load)
+        if (!queue.offer(new Shown(r, Instant.now()))) {
             dropped.increment(r.items().size());
         }
     }
 
     private void drain() {
-        List<Recommendation> batch = new ArrayList<>(256);
+        List<Shown> batch = new ArrayList<>(256);
         while (running || !queue.isEmpty()) {
             try {
-                Recommendation first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Shown first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, 255);
-                Instant now = Instant.now();
-                for (Recommendation r : batch) {
-                    send(r, now);
+                for (Shown shown : batch) {
+                    send(shown.r(), shown.at());
                 }
             } catch (InterruptedException e) {
                 running = false;
