@@ -20,6 +20,7 @@ import io.recoflow.operator.api.budget.CloudCostBudgetStatus.ActionStatus;
 import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.budget.source.CostException;
 import io.recoflow.operator.budget.source.CostQuery;
+import io.recoflow.operator.budget.source.CostSource;
 import io.recoflow.operator.budget.source.Spend;
 import io.recoflow.operator.core.Conditions;
 import io.recoflow.operator.core.EventRecorder;
@@ -149,7 +150,15 @@ public class BudgetReconciler implements Reconciler<CloudCostBudget> {
         }
         try {
             CostQuery q = new CostQuery(Forecast.periodStart(now), now, clouds(b), namespaces(b));
-            Spend spend = sources.of(b, this::secret).monthToDate(q);
+            CostSource source = sources.of(b, this::secret);
+            Spend spend;
+            try {
+                spend = source.monthToDate(q);
+            } finally {
+                if (source instanceof AutoCloseable c) {
+                    close(c);
+                }
+            }
             long maxAge = b.getSpec().source.maxAgeSeconds == null ? 3600 : b.getSpec().source.maxAgeSeconds;
             if (spend.asOf() != null && spend.asOf().isBefore(now.minusSeconds(maxAge))) {
                 return new Reading(null, Reason.CostDataStale.name(), "the newest cost data is from "
@@ -160,6 +169,14 @@ public class BudgetReconciler implements Reconciler<CloudCostBudget> {
             return new Reading(null, e.reason(), e.getMessage(), Map.of(), now);
         } catch (RuntimeException e) {
             return new Reading(null, Reason.CostDataUnavailable.name(), e.toString(), Map.of(), now);
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a client that does not close cleanly holds nothing the next read needs
         }
     }
 
@@ -210,8 +227,8 @@ public class BudgetReconciler implements Reconciler<CloudCostBudget> {
                         : t.getSpec().cloud.name().toLowerCase(Locale.ROOT));
             }
         });
-        if (wanted.contains(ClusterTarget.LOCAL)) {
-            out.put(ClusterTarget.LOCAL, "");
+        if (wanted.contains(ClusterTarget.LOCAL) || out.isEmpty()) {
+            out.put(ClusterTarget.LOCAL, ""); // the hub: no ClusterTarget, no cloud of its own
         }
         return out;
     }

@@ -1,6 +1,13 @@
 package io.recoflow.operator.budget;
 
 import io.recoflow.operator.api.budget.CloudCostBudget;
+import io.recoflow.operator.api.budget.CloudCostBudgetSpec;
+import io.recoflow.operator.budget.source.CloudBillingSource;
+import io.recoflow.operator.budget.source.CloudCredentials;
+import io.recoflow.operator.budget.source.OpenCostSource;
+import io.recoflow.operator.core.Prometheus;
+import java.net.URI;
+import java.time.Duration;
 import io.recoflow.operator.budget.source.CostException;
 import io.recoflow.operator.budget.source.CostSource;
 import java.util.LinkedHashSet;
@@ -12,7 +19,50 @@ import java.util.function.Function;
 public class Sources {
     /** @param secret Secret name -> its data (decoded), null when there is no such Secret */
     public CostSource of(CloudCostBudget b, Function<String, Map<String, String>> secret) throws CostException {
-        throw new CostException("CostDataUnavailable", "no cost source yet", false);
+        var src = b.getSpec().source;
+        if (src.type == CloudCostBudgetSpec.SourceType.OPENCOST) {
+            return new OpenCostSource(new Prometheus(URI.create(src.opencost.prometheusUrl), TIMEOUT));
+        }
+        CloudCredentials.Aws aws = null;
+        if (src.aws != null) {
+            Map<String, String> d = data(secret, src.aws.credentialsSecret);
+            aws = new CloudCredentials.Aws(required(d, src.aws.credentialsSecret, "accessKeyId"),
+                    required(d, src.aws.credentialsSecret, "secretAccessKey"), d.get("sessionToken"));
+        }
+        CloudCredentials.Azure azure = null;
+        if (src.azure != null) {
+            String name = src.azure.credentialsSecret;
+            Map<String, String> d = data(secret, name);
+            azure = new CloudCredentials.Azure(required(d, name, "tenantId"), required(d, name, "clientId"),
+                    required(d, name, "clientSecret"), required(d, name, "scope"));
+        }
+        var pub = CloudBillingSource.Endpoints.PUBLIC;
+        var endpoints = new CloudBillingSource.Endpoints(
+                src.aws == null || src.aws.endpoint == null ? pub.costExplorer() : URI.create(src.aws.endpoint),
+                src.azure == null || src.azure.endpoint == null ? pub.management() : URI.create(src.azure.endpoint),
+                src.azure == null || src.azure.authorityHost == null ? pub.authority()
+                        : URI.create(src.azure.authorityHost), null);
+        return new CloudBillingSource(new CloudCredentials(aws, azure), endpoints, TIMEOUT);
+    }
+
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private static Map<String, String> data(Function<String, Map<String, String>> secret, String name)
+            throws CostException {
+        Map<String, String> d = secret.apply(name);
+        if (d == null) {
+            throw new CostException(CostException.MISSING, false, "Secret " + name + " not found in the operator's "
+                    + "namespace (budget credentials are read there only)");
+        }
+        return d;
+    }
+
+    private static String required(Map<String, String> d, String secret, String key) throws CostException {
+        String v = d.get(key);
+        if (v == null || v.isBlank()) {
+            throw new CostException(CostException.MISSING, false, "Secret " + secret + " has no key " + key);
+        }
+        return v;
     }
 
     /** The Secrets a budget reads (credentials, webhook): its reconcile wakes when one of them changes. */

@@ -79,6 +79,7 @@ public enum Reason {
     CostDataUnavailable,
     CostDataStale,
     CredentialsMissing,
+    CostQueryUnsupported,
     UnknownClusterTarget,
     ThresholdCrossed,
     ThresholdReleased,
