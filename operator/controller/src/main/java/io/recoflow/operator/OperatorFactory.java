@@ -58,6 +58,12 @@ public final class OperatorFactory {
      */
     public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
             MeterRegistry meters, Runnable onLostLease, MemberClients members) {
+        return create(client, settings, clock, registry, meters, onLostLease, members, new Sources());
+    }
+
+    /** @param sources where budgets read their spend (the demo simulates one; everything else uses {@link Sources}) */
+    public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
+            MeterRegistry meters, Runnable onLostLease, MemberClients members, Sources sources) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -104,7 +110,7 @@ public final class OperatorFactory {
         Prometheus prometheus = settings.prometheusUrl() == null ? null
                 : new Prometheus(settings.prometheusUrl(), Duration.ofSeconds(5));
         operator.register(new BudgetReconciler(clock, events, namespace(client, settings), settings.prometheusUrl(),
-                settings.costPollCap(), new Sources()), c -> c.withRetry(retry(settings.retryInterval())));
+                settings.costPollCap(), sources), c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ExperimentReconciler(clock, events, prometheus, registry, settings.maxRequeue()),
                 c -> c.withRetry(retry(settings.retryInterval())));
         return operator;

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class ExperimentTest extends OperatorHarness {
     static PrometheusFixture prom;
+    static com.sun.net.httpserver.HttpServer mlflow;
+    static final List<String> aliasWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static volatile String mlflowSource;
 
     @BeforeAll
     static void startPrometheus() throws Exception {
@@ -36,12 +39,44 @@ class ExperimentTest extends OperatorHarness {
             prom.version(v, new Behaviour(0.008, 0));
         }
         prom.version(12, new Behaviour(0.3, 0));
+        prom.version(41, new Behaviour(0.008, 0)).version(42, new Behaviour(0.008, 0));
+        // MLflow 2.x REST: the registered model's version 7 is the treatment's artifact; alias writes are recorded
+        mlflow = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        mlflow.createContext("/api/2.0/mlflow/", ex -> {
+            String path = ex.getRequestURI().toString();
+            String body;
+            if ("POST".equals(ex.getRequestMethod())) {
+                aliasWrites.add(path + " " + new String(ex.getRequestBody().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                body = "{}";
+            } else if (path.startsWith("/api/2.0/mlflow/model-versions/get?name=retail-recs&version=7")) {
+                body = "{\"model_version\":{\"name\":\"retail-recs\",\"version\":\"7\",\"source\":\""
+                        + mlflowSource + "\"}}";
+            } else {
+                body = null;
+            }
+            byte[] out = (body == null ? "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\"}" : body)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(body == null ? 404 : 200, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        mlflow.start();
+    }
+
+    @Override
+    io.recoflow.operator.version.registry.ModelRegistry registry() {
+        return new io.recoflow.operator.version.registry.MlflowModelRegistry(java.net.URI.create("http://127.0.0.1:"
+                + mlflow.getAddress().getPort()), new io.recoflow.operator.version.registry.DefaultModelRegistry());
     }
 
     @AfterAll
     static void stopPrometheus() throws Exception {
         if (prom != null) {
             prom.close();
+        }
+        if (mlflow != null) {
+            mlflow.stop(0);
         }
     }
 
@@ -280,5 +315,31 @@ class ExperimentTest extends OperatorHarness {
         await(Duration.ofSeconds(20), () -> rm("retail-recs"), r -> Long.valueOf(33).equals(r.getStatus().candidateVersion));
         await(Duration.ofSeconds(20), () -> abx("second"), e -> Conditions.hasReason(e.getStatus().conditions,
                 Conditions.READY, io.recoflow.operator.core.Reason.WaitingForRollout));
+    }
+
+    @Test
+    void anMlflowWinnerGetsTheChampionAliasInTheRegistry() throws Exception {
+        serving(41);
+        // the treatment comes from MLflow: registered model retail-recs, registry version 7
+        mlflowSource = Fixtures.artifact(models, 42, 0.33);
+        var v42 = Fixtures.version("retail-recs", 42, mlflowSource, Stage.CANDIDATE);
+        v42.getSpec().artifact.uri = null;
+        v42.getSpec().artifact.mlflow = new io.recoflow.operator.api.spec.MlflowSource();
+        v42.getSpec().artifact.mlflow.registeredModel = "retail-recs";
+        v42.getSpec().artifact.mlflow.version = "7";
+        create(v42);
+        await(Duration.ofSeconds(20), () -> mv("retail-recs-v42"), m -> m.getStatus() != null
+                && "7".equals(m.getStatus().registryVersion));
+        create(experiment("mlflow-winner", "retail-recs", "retail-recs-v41", "retail-recs-v42"));
+        awaitSplit("mlflow-winner");
+        prom.experiment(NS + "/mlflow-winner", "control", 5000, 900, 250)
+                .experiment(NS + "/mlflow-winner", "treatment", 5000, 1100, 400);
+        awaitPhase("mlflow-winner", ExperimentPhase.Concluded);
+        await(Duration.ofSeconds(20), () -> aliasWrites, w -> !w.isEmpty());
+        assertThat(aliasWrites).containsExactly("/api/2.0/mlflow/registered-models/alias "
+                + "{\"name\":\"retail-recs\",\"alias\":\"champion\",\"version\":\"7\"}");
+        awaitEvent("mlflow-winner", "Normal", "ChampionAliasMoved");
+        assertThat(Conditions.get(abx("mlflow-winner").getStatus().conditions, "Promoted").orElseThrow()
+                .getMessage()).contains("MLflow retail-recs alias champion now points at version 7");
     }
 }

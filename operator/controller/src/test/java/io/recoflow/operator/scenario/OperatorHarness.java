@@ -52,7 +52,7 @@ abstract class OperatorHarness {
         clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
         rbac = Rbac.load(client, REPO.resolve("operator/deploy/operator.yaml"));
         members = new MemberClients(cluster.operatorClient());
-        operator = OperatorFactory.create(cluster.operatorClient(), settings(), clock, new DefaultModelRegistry(),
+        operator = OperatorFactory.create(cluster.operatorClient(), settings(), clock, registry(),
                 meters(), null, members);
         operator.start();
         kubelet = new FakeKubelet(client).healthyWhen(d -> healthy.test(d)).start(100);
@@ -61,6 +61,11 @@ abstract class OperatorHarness {
     /** Override to run with other settings (e.g. a Prometheus for canary analysis). */
     Settings settings() {
         return Settings.forTests();
+    }
+
+    /** Override to resolve artifacts elsewhere (e.g. an MLflow stub). */
+    io.recoflow.operator.version.registry.ModelRegistry registry() {
+        return new DefaultModelRegistry();
     }
 
     /** Override to collect operator metrics. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class MlflowModelRegistryTest {
     HttpServer mlflow;
     MlflowModelRegistry registry;
+    final java.util.List<String> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -34,6 +35,18 @@ class MlflowModelRegistryTest {
                 "{\"run\":{\"data\":{\"metrics\":[{\"key\":\"ndcg_at_10\",\"value\":0.312},"
                         + "{\"key\":\"recall_at_20\",\"value\":0.41}]}}}");
         mlflow.createContext("/", ex -> {
+            if ("POST".equals(ex.getRequestMethod())) {
+                // MLflow 2.x SetRegisteredModelAlias: 200 with an empty object
+                String in = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                posts.add(ex.getRequestURI() + " " + in);
+                int code = in.contains("\"version\":\"99\"") ? 404 : 200;
+                byte[] out = (code == 200 ? "{}" : "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(code, out.length);
+                ex.getResponseBody().write(out);
+                ex.close();
+                return;
+            }
             String body = answers.get(ex.getRequestURI().toString());
             int code = body == null ? 404 : 200;
             byte[] bytes = (body == null ? "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\"}" : body)
@@ -62,6 +75,22 @@ class MlflowModelRegistryTest {
         s.artifact.mlflow.version = version;
         s.artifact.mlflow.alias = alias;
         return s;
+    }
+
+    @Test
+    void championAliasMovesToTheWinnersRegistryVersion() throws Exception {
+        assertThat(registry.resolve(spec("3", null)).registryVersion()).isEqualTo("3");
+        registry.setAlias(spec(null, "challenger"), "3", "champion");
+        assertThat(posts).containsExactly("/api/2.0/mlflow/registered-models/alias "
+                + "{\"name\":\"retail-recs\",\"alias\":\"champion\",\"version\":\"3\"}");
+        assertThatThrownBy(() -> registry.setAlias(spec("99", null), "99", "champion"))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.retryable()).isFalse());
+        // a file:// version has no registry with aliases
+        ModelVersionSpec file = spec(null, null);
+        file.artifact.mlflow = null;
+        file.artifact.uri = "file:///models/recs";
+        assertThatThrownBy(() -> registry.setAlias(file, null, "champion")).isInstanceOfSatisfying(
+                RegistryException.class, e -> assertThat(e.reason()).isEqualTo("RegistryNotConfigured"));
     }
 
     @Test
