@@ -1,5 +1,6 @@
 package io.recoflow.featureworker;
 
+import io.recoflow.common.Daemon;
 import io.recoflow.common.Event;
 import io.recoflow.common.EventType;
 import io.recoflow.common.contract.Assigner;
@@ -8,9 +9,7 @@ import io.recoflow.common.contract.ExperimentFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -59,13 +58,8 @@ class Experiments implements DisposableBean {
             return;
         }
         reload();
-        long every = props.experiments().pollInterval().toMillis();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "experiment-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+        java.time.Duration every = props.experiments().pollInterval();
+        poller = Daemon.every("experiment-reload", every, every, this::reloadQuietly);
     }
 
     /** The experiment being counted, or null. */

@@ -1,5 +1,6 @@
 package io.recoflow.recommend.experiment;
 
+import io.recoflow.common.Daemon;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.common.contract.Assigner;
 import io.recoflow.common.contract.ExperimentConfig;
@@ -10,9 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +41,8 @@ public class ExperimentRouter {
             return;
         }
         reload();
-        long every = props.getExperiments().getPollInterval().toMillis();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "experiment-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+        java.time.Duration every = props.getExperiments().getPollInterval();
+        poller = Daemon.every("experiment-reload", every, every, this::reloadQuietly);
     }
 
     /** The user's variant in the routing experiment, or null when no experiment is configured. */

@@ -1,5 +1,6 @@
 package io.recoflow.recommend.features;
 
+import io.recoflow.common.Daemon;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recoflow.recommend.config.RecommendProperties;
 import io.recoflow.recommend.model.LoadedModel;
@@ -7,9 +8,7 @@ import io.recoflow.recommend.model.ModelRegistry;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -36,13 +35,8 @@ public class Popularity {
         this.cfg = props.getPopularity();
         this.clock = Clock.systemUTC();
         meters.gauge("recoflow.popularity.items", this, p -> p.fromRedis.size());
-        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "popularity-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = cfg.getRefreshInterval().toMillis();
-        refresher.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
+        this.refresher = Daemon.every("popularity-refresh", java.time.Duration.ZERO, cfg.getRefreshInterval(),
+                this::refresh);
     }
 
     /** Best first. Empty only when Redis never answered and no model is loaded. */

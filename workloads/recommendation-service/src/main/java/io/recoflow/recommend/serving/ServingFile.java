@@ -1,5 +1,6 @@
 package io.recoflow.recommend.serving;
 
+import io.recoflow.common.Daemon;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micrometer.core.instrument.Counter;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -64,13 +63,8 @@ public class ServingFile {
                 .description("1 while the serving file on disk is rejected and the last good config keeps serving")
                 .register(meters);
         reload();
-        long every = cfg.getPollInterval().toMillis();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "serving-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+        java.time.Duration every = cfg.getPollInterval();
+        poller = Daemon.every("serving-reload", every, every, this::reloadQuietly);
     }
 
     /** Whether a serving file is configured at all; without one the service serves its newest versions. */
