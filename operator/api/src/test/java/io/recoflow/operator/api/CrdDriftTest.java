@@ -33,7 +33,8 @@ class CrdDriftTest {
             "modelversions.recoflow.io-v1.yml", ModelVersion.class,
             "clustertargets.recoflow.io-v1.yml", io.recoflow.operator.api.placement.ClusterTarget.class,
             "abexperiments.recoflow.io-v1.yml", io.recoflow.operator.api.experiment.ABExperiment.class,
-            "cloudcostbudgets.recoflow.io-v1.yml", io.recoflow.operator.api.budget.CloudCostBudget.class);
+            "cloudcostbudgets.recoflow.io-v1.yml", io.recoflow.operator.api.budget.CloudCostBudget.class,
+            "trainingschedules.recoflow.io-v1.yml", io.recoflow.operator.api.training.TrainingSchedule.class);
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {
