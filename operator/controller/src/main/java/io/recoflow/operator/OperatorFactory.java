@@ -13,6 +13,8 @@ import io.recoflow.operator.core.PerResourceMetrics;
 import io.recoflow.operator.budget.BudgetReconciler;
 import io.recoflow.operator.budget.Sources;
 import io.recoflow.operator.experiment.ExperimentReconciler;
+import io.recoflow.operator.training.TrainingReconciler;
+import io.recoflow.operator.training.Triggers;
 import io.recoflow.operator.core.Prometheus;
 import io.recoflow.operator.model.RecommendationModelReconciler;
 import io.recoflow.operator.placement.ClusterTargetReconciler;
@@ -111,6 +113,8 @@ public final class OperatorFactory {
                 : new Prometheus(settings.prometheusUrl(), Duration.ofSeconds(5));
         operator.register(new BudgetReconciler(clock, events, namespace(client, settings), settings.prometheusUrl(),
                 settings.costPollCap(), sources), c -> c.withRetry(retry(settings.retryInterval())));
+        operator.register(new TrainingReconciler(clock, events, new Triggers(settings.prometheusUrl()),
+                settings.maxRequeue()), c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ExperimentReconciler(clock, events, prometheus, registry, settings.maxRequeue()),
                 c -> c.withRetry(retry(settings.retryInterval())));
         return operator;

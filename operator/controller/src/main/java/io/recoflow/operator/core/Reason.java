@@ -86,5 +86,14 @@ public enum Reason {
     NewPeriod,
     NotifyFailed,
     BudgetActionApplied,
-    BudgetActionReleased
+    BudgetActionReleased,
+    // TrainingSchedule
+    TrainingStarted,
+    TrainingSkipped,
+    TrainingRunning,
+    TrainingRegistered,
+    TrainingGateFailed,
+    TrainingFailed,
+    ChallengerExperiment,
+    Idle
 }

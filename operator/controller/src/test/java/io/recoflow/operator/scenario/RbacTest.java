@@ -103,6 +103,31 @@ class RbacTest extends OperatorHarness {
                 .inNamespace(NS).withName("ab").get(), x -> x.getStatus() != null && x.getStatus().conditions != null
                 && !x.getStatus().conditions.isEmpty());
 
+        // a training schedule: its Jobs created and pruned, their pods read, a challenger's ModelVersion and
+        // experiment created
+        try (var runner = new io.recoflow.operator.testing.FakeJobRunner(client).runs(j -> new
+                io.recoflow.operator.testing.FakeJobRunner.Exit(0, TrainingTest.result("registered",
+                        TrainingTest.version(j), 0.02, "ok"))).start(100)) {
+            var ts = TrainingTest.schedule("hourly", "@hourly");
+            ts.getSpec().historyLimit = 1;
+            ts.getSpec().onSuccess = io.recoflow.operator.api.training.TrainingScheduleSpec.OnSuccess.EXPERIMENT;
+            ts.getSpec().experiment = new io.recoflow.operator.api.training.TrainingScheduleSpec.ExperimentTemplate();
+            client.resource(ts).inNamespace(NS).create();
+            var schedules = client.resources(io.recoflow.operator.api.training.TrainingSchedule.class).inNamespace(NS);
+            await(Duration.ofSeconds(30), () -> schedules.withName("hourly").get(), t -> t.getStatus() != null
+                    && t.getStatus().nextRun != null);
+            for (int run = 0; run < 2; run++) {
+                String before = schedules.withName("hourly").get().getStatus().lastRun == null ? ""
+                        : schedules.withName("hourly").get().getStatus().lastRun.job;
+                clock.advance(Duration.ofHours(1));
+                await(Duration.ofSeconds(30), () -> schedules.withName("hourly").get(), t -> t.getStatus().lastRun
+                        != null && !t.getStatus().lastRun.job.equals(before)
+                        && "Registered".equals(t.getStatus().lastRun.result));
+            }
+            await(Duration.ofSeconds(30), () -> client.batch().v1().jobs().inNamespace(NS).list().getItems(),
+                    l -> l.size() == 1);
+        }
+
         // a budget: watched, its status written (its source answers nothing here: Unknown, no action)
         client.resource(BudgetTest.budget("monthly", "http://127.0.0.1:1", 500)).inNamespace(NS).create();
         await(Duration.ofSeconds(30), () -> client.resources(io.recoflow.operator.api.budget.CloudCostBudget.class)

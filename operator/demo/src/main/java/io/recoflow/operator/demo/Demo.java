@@ -8,9 +8,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recoflow.operator.OperatorFactory;
 import io.recoflow.operator.testing.FakeKubelet;
-import io.recoflow.operator.testing.FastClock;
 import io.recoflow.operator.testing.MockCluster;
 import io.recoflow.operator.api.ModelVersion;
+import io.recoflow.operator.api.budget.CloudCostBudget;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.experiment.ABExperiment;
 import io.recoflow.operator.api.experiment.ABExperimentSpec;
@@ -19,10 +19,14 @@ import io.recoflow.operator.api.spec.ArtifactSource;
 import io.recoflow.operator.api.spec.ModelVersionSpec;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.status.ModelPhase;
+import io.recoflow.operator.budget.Enforcement;
+import io.recoflow.operator.budget.Forecast;
 import io.recoflow.operator.config.Settings;
 import io.recoflow.operator.core.MetricsServer;
 import io.recoflow.operator.version.registry.DefaultModelRegistry;
 import io.recoflow.operator.core.Conditions;
+import io.recoflow.operator.placement.MemberClients;
+import io.recoflow.operator.placement.Weights;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -32,6 +36,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +50,8 @@ import java.util.stream.Stream;
 /**
  * The `demo` command: the operator against an in-process CRUD mock API server, a fake kubelet that makes the
  * model server pods ready and a simulated Prometheus ({@link FakePrometheus}), so nothing outside the JVM is
- * needed. Applies crds/ and examples/ (but the A/B test and the ClusterTargets, which get their own steps), then:
+ * needed. Applies crds/ and examples/ (but the A/B test, the ClusterTargets and the budget, which get their own
+ * steps), then:
  * <ol>
  *   <li>the first production version comes up;</li>
  *   <li>an A/B test of the candidate against it (examples/retail-recs-ab.yaml, its analysis shortened to the
@@ -50,7 +59,11 @@ import java.util.stream.Stream;
  *       rolls it out through the canary steps while its ModelVersion stays candidate; Git catching up (stage
  *       production) then changes nothing;</li>
  *   <li>a third version whose pods never get ready is rolled back;</li>
- *   <li>multi-cluster: a model placed on two member API servers, one of which fails over and comes back.</li>
+ *   <li>multi-cluster: a model placed on two member API servers, one of which fails over and comes back;</li>
+ *   <li>a $500 monthly budget over that model (examples/budget.yaml) on SIMULATED spend ({@link FakeCosts}): a GPU
+ *       node pool left running drives the month past 80, 90 and 100 % (a simulated webhook gets the forecast's
+ *       notice), and the model caps its members' HPAs and moves its traffic to the cheaper cluster; the clock then
+ *       jumps into the next month ({@link DemoClock}), which releases every action.</li>
  * </ol>
  * Each step must finish within {@link #STEP_LIMIT} of wall time at the default speed (clock x60).
  */
@@ -58,9 +71,12 @@ public final class Demo {
     static final String NS = "recoflow-demo";
     static final Duration STEP_LIMIT = Duration.ofSeconds(60);
     static final String AB_EXAMPLE = "retail-recs-ab.yaml";
+    static final String BUDGET_EXAMPLE = "budget.yaml";
     private final Path root;
     private final int speed;
     private final PrintStream out;
+    private final DemoClock clock;
+    private final FakeCosts costs = new FakeCosts();
     private String lastModels = "";
     private String lastExperiments = "";
     /** Events printed as they happen (the A/B step's); all of them are listed at the end anyway. */
@@ -71,6 +87,7 @@ public final class Demo {
         this.root = root;
         this.speed = speed;
         this.out = out;
+        this.clock = new DemoClock(speed);
     }
 
     /**
@@ -96,7 +113,6 @@ public final class Demo {
 
     public void run() throws Exception {
         long t0 = System.nanoTime();
-        FastClock clock = new FastClock(speed);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (MockCluster cluster = new MockCluster(); FakeKubelet kubelet = new FakeKubelet(cluster.client());
                 FakePrometheus prometheus = new FakePrometheus(clock, key -> experiment(cluster.client(), key))) {
@@ -108,8 +124,9 @@ public final class Demo {
                     + " one): experiment counts from simulated shoppers, p95 " + (int) FakePrometheus.P95_MS
                     + " ms and error rate " + FakePrometheus.ERROR_RATE + " for every version");
             Settings settings = Settings.forTests().withMaxRequeue(Duration.ofMillis(200))
-                    .withPrometheusUrl(prometheus.url());
-            Operator operator = OperatorFactory.create(client, settings, clock, new DefaultModelRegistry(), meters);
+                    .withPrometheusUrl(prometheus.url()).withCostPollCap(COST_POLL);
+            Operator operator = OperatorFactory.create(client, settings, clock, new DefaultModelRegistry(), meters,
+                    null, new MemberClients(client), costs);
             operator.start();
             try (MetricsServer metrics = new MetricsServer(0, meters, operator)) {
                 // v3's pods never become ready: stands in for a SavedModel TF-Serving cannot load
@@ -120,10 +137,12 @@ public final class Demo {
 
                 try (Stream<Path> files = Files.list(root.resolve("examples"))) {
                     // ClusterTargets come in step 4, with Secrets for the demo's member API servers; the A/B test in
-                    // step 2: running from the start it would hold the model's rollouts
+                    // step 2: running from the start it would hold the model's rollouts; the budget in step 5, over
+                    // the members and with its source and namespace changed for the demo
                     for (Path f : files.filter(p -> p.toString().endsWith(".yaml")
                             && !p.getFileName().toString().startsWith("clustertargets")
-                            && !p.getFileName().toString().equals(AB_EXAMPLE)).sorted().toList()) {
+                            && !p.getFileName().toString().equals(AB_EXAMPLE)
+                            && !p.getFileName().toString().equals(BUDGET_EXAMPLE)).sorted().toList()) {
                         say("kubectl apply -f " + root.relativize(f));
                         cluster.apply(f, NS);
                     }
@@ -142,7 +161,7 @@ public final class Demo {
                 client.resource(v3).inNamespace(NS).create();
                 watch(client, () -> phase(client, ModelPhase.RolledBack) && ready(client));
 
-                multiCluster(cluster, client, v2);
+                multiCluster(cluster, client, v2, prometheus.url());
 
                 say("Reconcile timings (operator_sdk_controllers_execution_reconcile_seconds):");
                 reconcileStats(meters);
@@ -285,9 +304,10 @@ public final class Demo {
     /**
      * Step 4: two member clusters (an EKS-like and an AKS-like API server, each a mock with its own fake kubelet)
      * registered as ClusterTargets; a model placed 70/30 on them; one member goes away and its traffic fails over,
-     * then comes back after the hysteresis.
+     * then comes back after the hysteresis. Step 5 runs on the same members and model.
      */
-    private void multiCluster(MockCluster hub, KubernetesClient client, ModelVersion v2) throws Exception {
+    private void multiCluster(MockCluster hub, KubernetesClient client, ModelVersion v2, URI prometheus)
+            throws Exception {
         say("4. multi-cluster: two member API servers (eks-prod, aks-prod) registered as ClusterTargets");
         hub.namespace(Settings.DEPLOY_NAMESPACE);
         try (MockCluster eks = new MockCluster(); MockCluster aks = new MockCluster();
@@ -351,11 +371,274 @@ public final class Demo {
                     .withName(GLOBAL + "-blue").get().getSpec().getReplicas() + "; in the hub: "
                     + client.apps().deployments().inNamespace(NS).list().getItems().stream()
                     .filter(d -> d.getMetadata().getName().startsWith(GLOBAL)).count());
+            budget(client, eks.client(), aks.client(), prometheus);
             client.resources(RecommendationModel.class).inNamespace(NS).withName(GLOBAL).delete();
         }
     }
 
     static final String GLOBAL = "retail-recs-global";
+
+    /** How often the operator reads a budget's source: 60 s of demo clock, about $6.50 of the GPU pool below. */
+    static final Duration COST_POLL = Duration.ofSeconds(1);
+    /** The month to date when the budget is applied, as a share of its limit: just under its first actual threshold. */
+    static final double START_SHARE = 0.76;
+    /** Step 5 starts on this day of the month at 12:00 UTC, so that its figures are the same on every run. */
+    static final int BUDGET_DAY = 20;
+    static final Duration INTO_NEXT_MONTH = Duration.ofMinutes(10);
+    private String lastBudget = "";
+    private String lastPlaced = "";
+    private String lastHpas = "";
+
+    /**
+     * Step 5: the budget example over the placed model of step 4, on SIMULATED spend ({@link FakeCosts}). The model
+     * gets the example's autoscaling first, as capReplicas acts on HPAs. The spend then crosses the thresholds by
+     * itself (a GPU node pool adds about $6.50 a read) and the model takes each action from the budget's status;
+     * the pool goes, and the clock jumps into the next month, which releases every action.
+     */
+    private void budget(KubernetesClient client, KubernetesClient eks, KubernetesClient aks, URI prometheus)
+            throws Exception {
+        Path file = root.resolve("examples").resolve(BUDGET_EXAMPLE);
+        CloudCostBudget b;
+        try (var in = Files.newInputStream(file)) {
+            b = client.resources(CloudCostBudget.class).load(in).item();
+        }
+        double limit = b.getSpec().limitUSD;
+        java.util.Map<String, KubernetesClient> members = new java.util.LinkedHashMap<>();
+        members.put(FakeCosts.EKS, eks);
+        members.put(FakeCosts.AKS, aks);
+        say(String.format(java.util.Locale.ROOT, "5. a $%.0f monthly budget across both clouds (%s) over model %s",
+                limit, root.relativize(file), GLOBAL));
+        var autoscaling = rm(client).getSpec().autoscaling;
+        say("   capReplicas caps HPAs: kubectl patch rm " + GLOBAL + ": replicas 10 -> autoscaling "
+                + autoscaling.minReplicas + ".." + autoscaling.maxReplicas + " (as in examples/retail-recs.yaml;"
+                + " the member mocks run no HPA controller, so only the HPAs' bounds move)");
+        editModel(client, r -> {
+            r.getSpec().replicas = null;
+            r.getSpec().autoscaling = autoscaling;
+        });
+        budgetWatch(client, members, null, (x, r) -> stable(r) && rendered(r, members, null));
+
+        Instant now = clock.instant();
+        ZonedDateTime day = now.atZone(ZoneOffset.UTC).withDayOfMonth(BUDGET_DAY).truncatedTo(ChronoUnit.DAYS)
+                .withHour(12);
+        if (!day.toInstant().isAfter(now)) {
+            day = day.plusMonths(1);
+        }
+        clock.skipTo(day.toInstant());
+        say("   the operator's clock jumps from " + now.truncatedTo(ChronoUnit.SECONDS) + " to " + day.toInstant()
+                + " (the " + BUDGET_DAY + "th, 12:00 UTC), so that every run shows about the same figures");
+        Instant gpu = costs.runaway(clock.instant(), START_SHARE * limit);
+        say("   cost source: SIMULATED (FakeCosts; the tests use a real Prometheus with OpenCost series and stubs of"
+                + " the cloud billing APIs):");
+        say(String.format(java.util.Locale.ROOT, "   eks-prod (aws) $%.2f/h and aks-prod (azure) $%.2f/h since the"
+                + " 1st; since %s a GPU node pool left running on eks-prod, %d x p4d.24xlarge at $%.2f/h: $%.2f this"
+                + " month (%.0f %%)", FakeCosts.EKS_HOURLY, FakeCosts.AKS_HOURLY, gpu.truncatedTo(ChronoUnit.SECONDS),
+                FakeCosts.GPU_NODES, FakeCosts.GPU_NODE_HOURLY, START_SHARE * limit, 100 * START_SHARE));
+
+        b.getMetadata().setNamespace(NS);
+        if (b.getSpec().scope == null) {
+            b.getSpec().scope = new io.recoflow.operator.api.budget.CloudCostBudgetSpec.Scope();
+        }
+        java.util.List<String> adjusted = new java.util.ArrayList<>();
+        adjusted.add("scope.namespaces " + b.getSpec().scope.namespaces + " -> [" + NS + "]");
+        b.getSpec().scope.namespaces = java.util.List.of(NS);
+        if (b.getSpec().source.opencost != null) {
+            adjusted.add("source.opencost.prometheusUrl -> the simulated Prometheus: the spend comes from FakeCosts,"
+                    + " the operator asks Prometheus only for request counts, which it has none of, so the cheapest"
+                    + " cluster is the one that spent least");
+            b.getSpec().source.opencost.prometheusUrl = prometheus.toString();
+        }
+        adjusted.add("pollIntervalSeconds " + b.getSpec().pollIntervalSeconds + " stays; the operator reads every "
+                + COST_POLL.toSeconds() + " s (Settings.withCostPollCap), " + COST_POLL.toSeconds() * speed
+                + " s of demo clock");
+        try (FakeWebhook webhook = new FakeWebhook()) {
+            var notify = b.getSpec().notify;
+            if (notify != null && notify.webhookSecret != null) {
+                client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                        .withName(notify.webhookSecret).withNamespace(Settings.DEPLOY_NAMESPACE).endMetadata()
+                        .withStringData(java.util.Map.of(notify.key == null ? "url" : notify.key, webhook.url()))
+                        .build()).create();
+                adjusted.add("notify.webhookSecret: Secret " + Settings.DEPLOY_NAMESPACE + "/" + notify.webhookSecret
+                        + " created, its url a SIMULATED Slack webhook that prints what it gets");
+            }
+            say("   adjusted for the demo:");
+            adjusted.forEach(a -> say("     " + a));
+            live = e -> "CloudCostBudget".equals(e.getInvolvedObject().getKind())
+                    || GLOBAL.equals(e.getInvolvedObject().getName()) && e.getReason().startsWith("Budget");
+            say("   kubectl apply -f " + root.relativize(file));
+            client.resource(b).inNamespace(NS).create();
+            budgetWatch(client, members, webhook, (x, r) -> action(x).contains("pauseExperiments")
+                    && r.getStatus().budget != null && r.getStatus().budget.contains("pauseExperiments")
+                    && shifted(x, r) && rendered(r, members, cap(x)));
+            say("   no experiment runs now (step 2's has concluded); a running one would hold its split, a pending one"
+                    + " would not start (Ready reason BudgetPaused)");
+
+            costs.stopRunaway(clock.instant());
+            say(String.format(java.util.Locale.ROOT, "   the team deletes the GPU node pool (SIMULATED): back at"
+                    + " $%.2f/h; what is spent stays spent, so the actions stay until the month ends",
+                    FakeCosts.EKS_HOURLY + FakeCosts.AKS_HOURLY));
+            budgetWatch(client, members, webhook, (x, r) -> stable(r));
+            Instant next = Forecast.periodEnd(clock.instant()).plus(INTO_NEXT_MONTH);
+            clock.skipTo(next);
+            say("   the operator's clock jumps into the next month, to " + next);
+            Instant period = Forecast.periodStart(next);
+            budgetWatch(client, members, webhook, (x, r) -> "none".equals(action(x))
+                    && period.toString().equals(x.getStatus().periodStart) && x.getStatus().spentUSD != null
+                    && r.getStatus().budget == null && stable(r) && r.getStatus().clusters.stream()
+                    .allMatch(c -> java.util.Objects.equals(c.effectiveWeight, c.weight))
+                    && rendered(r, members, null) && event(client, "NewPeriod")
+                    && event(client, "BudgetActionReleased"));
+            live = e -> false;
+        }
+    }
+
+    /**
+     * Prints the budget table when its ACTION, period or first figures change (SPENT changes with every read), the
+     * placed model's clusters and its members' HPAs when they change, what the webhook got and the Events that
+     * {@link #live} picks, until done (the budget is null before it is applied).
+     */
+    private void budgetWatch(KubernetesClient client, java.util.Map<String, KubernetesClient> members,
+            FakeWebhook webhook, java.util.function.BiPredicate<CloudCostBudget, RecommendationModel> done)
+            throws InterruptedException {
+        long end = System.nanoTime() + STEP_LIMIT.toNanos();
+        while (true) {
+            // Events before the objects: an Event follows its status write, so its table is printed before it
+            var events = client.v1().events().inNamespace(NS).list().getItems();
+            var budgets = client.resources(CloudCostBudget.class).inNamespace(NS).list().getItems();
+            CloudCostBudget b = budgets.isEmpty() ? null : budgets.get(0);
+            RecommendationModel r = client.resources(RecommendationModel.class).inNamespace(NS).withName(GLOBAL).get();
+            boolean ok = r.getStatus() != null && r.getStatus().clusters != null && done.test(b, r);
+            var s = b == null ? null : b.getStatus();
+            String key = s == null ? "" : s.action + " " + s.periodStart + " " + (s.spentUSD == null);
+            if (!key.equals(lastBudget)) {
+                out.print(Table.budgets(budgets));
+                if (s != null && s.spentUSD != null) {
+                    out.println("   status: percentSpent " + s.percentSpent + ", byCluster " + s.byCluster
+                            + ", cheapestCluster " + s.cheapestCluster + "; forecast " + s.forecastMethod);
+                }
+                out.println();
+                lastBudget = key;
+            }
+            String placed = "   " + GLOBAL + ": " + (r.getStatus() == null ? "" : r.getStatus().phase + " "
+                    + r.getStatus().clustersReady + ", status.budget: " + r.getStatus().budget) + "\n"
+                    + Table.clusters(r);
+            if (!placed.equals(lastPlaced)) {
+                out.println(placed);
+                lastPlaced = placed;
+            }
+            String hpas = hpas(members);
+            if (!hpas.equals(lastHpas)) {
+                out.println(hpas);
+                lastHpas = hpas;
+            }
+            events(events);
+            for (String t = webhook == null ? null : webhook.next(); t != null; t = webhook.next()) {
+                out.println("   webhook (SIMULATED Slack) got: " + t);
+            }
+            if (ok) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("demo step did not finish within " + STEP_LIMIT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** `kubectl get hpa` in each member, on one line. */
+    private static String hpas(java.util.Map<String, KubernetesClient> members) {
+        StringBuilder b = new StringBuilder("   HPA " + GLOBAL + " in the members:");
+        members.forEach((cluster, c) -> {
+            var h = hpa(c);
+            b.append(' ').append(cluster).append(h == null ? " none" : " MINPODS " + h.getSpec().getMinReplicas()
+                    + " MAXPODS " + h.getSpec().getMaxReplicas()).append(';');
+        });
+        return b.substring(0, b.length() - 1);
+    }
+
+    private static io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa(KubernetesClient c) {
+        return c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(GLOBAL).get();
+    }
+
+    /**
+     * Whether each member's HPA has the bounds the operator renders for the cluster's effective share, with a
+     * budget's replica cap (null: none) on the spec's maxReplicas first.
+     */
+    private static boolean rendered(RecommendationModel r, java.util.Map<String, KubernetesClient> members,
+            Integer cap) {
+        var a = r.getSpec().autoscaling;
+        if (a == null) {
+            return false;
+        }
+        int max = cap == null ? a.maxReplicas : Math.max(a.minReplicas, Math.min(a.maxReplicas, cap));
+        for (var c : r.getStatus().clusters) {
+            var h = members.containsKey(c.name) ? hpa(members.get(c.name)) : null;
+            if (h == null || c.effectiveWeight == null) {
+                return false;
+            }
+            int min = Weights.bound(a.minReplicas, c.effectiveWeight);
+            if (h.getSpec().getMinReplicas() != min
+                    || h.getSpec().getMaxReplicas() != Math.max(min, Weights.bound(max, c.effectiveWeight))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The ACTION column; empty before the budget has a status. */
+    private static String action(CloudCostBudget b) {
+        return b == null || b.getStatus() == null || b.getStatus().action == null ? "" : b.getStatus().action;
+    }
+
+    /** The capReplicas value in effect, or null. */
+    private static Integer cap(CloudCostBudget b) {
+        return b.getStatus().actions == null ? null : b.getStatus().actions.stream()
+                .filter(a -> a.action == io.recoflow.operator.api.budget.CloudCostBudgetSpec.Action.CAP_REPLICAS)
+                .map(a -> a.value).min(Integer::compare).orElse(null);
+    }
+
+    /** Whether the model's effective weights are its configured ones shifted to the budget's cheapest cluster. */
+    private static boolean shifted(CloudCostBudget b, RecommendationModel r) {
+        Integer floor = b.getStatus().actions == null ? null : b.getStatus().actions.stream()
+                .filter(a -> a.action == io.recoflow.operator.api.budget.CloudCostBudgetSpec.Action.SHIFT_TRAFFIC)
+                .map(a -> a.value).findFirst().orElse(null);
+        if (floor == null || b.getStatus().cheapestCluster == null) {
+            return false;
+        }
+        java.util.Map<String, Integer> configured = new java.util.LinkedHashMap<>();
+        r.getSpec().placement.clusters.forEach(c -> configured.put(c.name, c.weight));
+        var want = Enforcement.shift(configured, b.getStatus().cheapestCluster, floor);
+        return r.getStatus().clusters.stream().allMatch(c -> java.util.Objects.equals(c.effectiveWeight,
+                want.get(c.name)));
+    }
+
+    /** Every cluster serving and none on its way to a failover: the clock may jump without starting one. */
+    private static boolean stable(RecommendationModel r) {
+        return r.getStatus().clusters.stream().allMatch(c -> "Serving".equals(c.phase) && c.unhealthySince == null
+                && !Boolean.TRUE.equals(c.failedOver));
+    }
+
+    private static boolean event(KubernetesClient client, String reason) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> reason.equals(e.getReason()));
+    }
+
+    private static void editModel(KubernetesClient client, java.util.function.Consumer<RecommendationModel> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(RecommendationModel.class).inNamespace(NS).withName(GLOBAL).edit(r -> {
+                    change.accept(r);
+                    return r;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                // the operator writes status between our read and our write
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
 
     private static io.recoflow.operator.api.spec.PlacementCluster placement(String name, int weight) {
         var c = new io.recoflow.operator.api.spec.PlacementCluster();
@@ -448,7 +731,11 @@ public final class Demo {
 
     /** Prints the Events that {@link #live} picks and were not printed yet (a repeat bumps count, not uid). */
     private void events(KubernetesClient client) {
-        client.v1().events().inNamespace(NS).list().getItems().stream().filter(live)
+        events(client.v1().events().inNamespace(NS).list().getItems());
+    }
+
+    private void events(java.util.List<Event> all) {
+        all.stream().filter(live)
                 .filter(e -> shown.add(e.getMetadata().getUid()))
                 .sorted(Comparator.comparing(Event::getLastTimestamp))
                 .forEach(e -> out.printf("   event: %s %s %s: %s%n", e.getType(), e.getReason(),

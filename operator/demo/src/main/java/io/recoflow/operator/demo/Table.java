@@ -3,6 +3,7 @@ package io.recoflow.operator.demo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
+import io.recoflow.operator.api.budget.CloudCostBudget;
 import io.recoflow.operator.api.experiment.ABExperiment;
 import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints what `kubectl get rm,mv` and `kubectl get abx` show (the CRDs' printer columns). */
+/** Prints what `kubectl get rm,mv`, `kubectl get abx` and `kubectl get ccb` show (the CRDs' printer columns). */
 final class Table {
     private Table() {}
 
@@ -55,6 +56,23 @@ final class Table {
                     s == null ? "" : str(s.users), age(x)});
         }
         return format(rows);
+    }
+
+    static String budgets(List<CloudCostBudget> bs) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "LIMIT", "SPENT", "FORECAST", "ACTION", "AGE"});
+        for (CloudCostBudget b : sorted(bs)) {
+            var s = b.getStatus();
+            rows.add(new String[] {"cloudcostbudget.recoflow.io/" + b.getMetadata().getName(),
+                    number(b.getSpec().limitUSD), s == null ? "" : number(s.spentUSD),
+                    s == null ? "" : number(s.forecastUSD), s == null ? "" : str(s.action), age(b)});
+        }
+        return format(rows);
+    }
+
+    /** As kubectl prints a number column: 500, 412.37. */
+    private static String number(Double d) {
+        return d == null ? "" : java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     /** The per-cluster part of a placed model's status (status.clusters), one line per cluster. */
