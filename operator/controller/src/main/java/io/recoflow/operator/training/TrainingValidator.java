@@ -28,6 +28,11 @@ public final class TrainingValidator implements Validator<TrainingSchedule> {
         if (s.onSuccess == TrainingScheduleSpec.OnSuccess.EXPERIMENT && s.experiment == null) {
             errors.add("spec: onSuccess experiment needs spec.experiment");
         }
+        var a = s.experiment == null ? null : s.experiment.analysis;
+        if (a != null && a.minDurationSeconds != null && a.maxDurationSeconds != null
+                && a.minDurationSeconds > a.maxDurationSeconds) {
+            errors.add("spec.experiment.analysis: minDurationSeconds must be <= maxDurationSeconds");
+        }
         if (s.trainer == null) {
             errors.add("spec.trainer: required");
         } else if (s.trainer.engine == TrainingScheduleSpec.Engine.SPARK && s.trainer.spark == null) {

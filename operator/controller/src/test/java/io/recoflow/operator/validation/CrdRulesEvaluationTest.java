@@ -42,12 +42,14 @@ class CrdRulesEvaluationTest {
     static final String CT = "ClusterTarget";
     static final String AB = "ABExperiment";
     static final String CCB = "CloudCostBudget";
+    static final String TS = "TrainingSchedule";
 
     static CrdValidator rmCrd;
     static CrdValidator mvCrd;
     static CrdValidator ctCrd;
     static CrdValidator abCrd;
     static CrdValidator ccbCrd;
+    static CrdValidator tsCrd;
 
     @BeforeAll
     static void load() throws IOException {
@@ -56,6 +58,7 @@ class CrdRulesEvaluationTest {
         ctCrd = CrdValidator.load(ROOT.resolve("crds/clustertargets.recoflow.io-v1.yml"));
         abCrd = CrdValidator.load(ROOT.resolve("crds/abexperiments.recoflow.io-v1.yml"));
         ccbCrd = CrdValidator.load(ROOT.resolve("crds/cloudcostbudgets.recoflow.io-v1.yml"));
+        tsCrd = CrdValidator.load(ROOT.resolve("crds/trainingschedules.recoflow.io-v1.yml"));
     }
 
     /** A mutation of an example; {@code old} set means an update from the unmodified example. */
@@ -258,6 +261,31 @@ class CrdRulesEvaluationTest {
                         "spec.scope.clusters[0]: must match ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
                 createJavaBlind("poll every second", CCB, d -> set(d, "spec.pollIntervalSeconds", 1),
                         "spec.pollIntervalSeconds: must be >= 10"),
+                // CEL: TrainingSchedule
+                create("no schedule and no triggers", TS, d -> {
+                    set(d, "spec.schedule", null);
+                    set(d, "spec.triggers", null);
+                }, "spec: set a schedule and/or triggers: nothing would ever start a run"),
+                create("experiment without its template", TS, d -> set(d, "spec.experiment", null),
+                        "spec: onSuccess experiment needs spec.experiment"),
+                create("spark without its settings", TS, d -> set(d, "spec.trainer.engine", "spark"),
+                        "spec.trainer: engine spark needs trainer.spark"),
+                create("experiment template with min duration above max", TS, d -> {
+                    set(d, "spec.experiment.analysis.minDurationSeconds", 7200);
+                    set(d, "spec.experiment.analysis.maxDurationSeconds", 3600);
+                }, "spec.experiment.analysis: minDurationSeconds must be <= maxDurationSeconds"),
+                update("schedule moved to another model", TS, d -> set(d, "spec.modelRef", "other-recs"),
+                        "spec.modelRef: modelRef is immutable"),
+                // OpenAPI: TrainingSchedule
+                createJavaBlind("a schedule of three fields", TS, d -> set(d, "spec.schedule", "0 2 *"),
+                        "spec.schedule: must match ^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)"
+                                + "|(\\S+\\s+){4}\\S+)$"),
+                createJavaBlind("registry without a scheme", TS, d -> set(d, "spec.registry", "mlflow.mlops:5000"),
+                        "spec.registry: must match ^(local:/\\S+|mlflow:https?://\\S+)$"),
+                createJavaBlind("negative gain", TS, d -> set(d, "spec.gate.minNdcgGain", -0.1),
+                        "spec.gate.minNdcgGain: must be >= 0"),
+                createJavaBlind("unknown concurrency policy", TS, d -> set(d, "spec.concurrencyPolicy", "Allow"),
+                        "spec.concurrencyPolicy: Unsupported value: \"Allow\""),
                 createJavaBlind("negative error-rate guardrail", AB,
                         d -> set(d, "spec.guardrails.maxErrorRate", -0.1),
                         "spec.guardrails.maxErrorRate: must be >= 0"));
@@ -323,6 +351,16 @@ class CrdRulesEvaluationTest {
                     set(d, "spec.source.aws.credentialsSecret", "aws-billing");
                     set(d, "spec.source.azure.credentialsSecret", "azure-billing");
                 }, null),
+                create("triggers only, registering", TS, d -> {
+                    set(d, "spec.schedule", null);
+                    set(d, "spec.onSuccess", "register");
+                    set(d, "spec.experiment", null);
+                }, null),
+                create("spark engine", TS, d -> {
+                    set(d, "spec.trainer.engine", "spark");
+                    set(d, "spec.trainer.spark.image", "ghcr.io/recoflow/spark-retrain:0.1.0");
+                }, null),
+                create("a macro schedule", TS, d -> set(d, "spec.schedule", "@weekly"), null),
                 update("weights change while running", AB, d -> set(d, "spec.variants",
                         List.of(abVariant("control", "retail-recs-v1", 80, true),
                                 abVariant("treatment", "retail-recs-v2", 20, false))), null));
@@ -344,6 +382,7 @@ class CrdRulesEvaluationTest {
                     case CT -> ctCrd;
                     case AB -> abCrd;
                     case CCB -> ccbCrd;
+                    case TS -> tsCrd;
                     default -> throw new AssertionError("unexpected kind in " + f);
                 };
                 assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
@@ -380,12 +419,12 @@ class CrdRulesEvaluationTest {
         Set<String> hit = badInputs().map(c -> c.expected().replaceAll("\\[\\d+]", "[*]"))
                 .collect(Collectors.toSet());
         List<String> rules = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd, tsCrd)) {
             for (Rule r : crd.rules()) {
                 rules.add(r.schemaPath() + ": " + r.rule().getMessage());
             }
         }
-        assertThat(rules).hasSize(24).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
+        assertThat(rules).hasSize(29).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
     }
 
     @Test
@@ -395,6 +434,7 @@ class CrdRulesEvaluationTest {
         assertThat(CrdValidator.unsupportedKeywords("", ctCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", abCrd.schema())).isEmpty();
         assertThat(CrdValidator.unsupportedKeywords("", ccbCrd.schema())).isEmpty();
+        assertThat(CrdValidator.unsupportedKeywords("", tsCrd.schema())).isEmpty();
     }
 
     /**
@@ -406,7 +446,7 @@ class CrdRulesEvaluationTest {
     @Test
     void rulesOnlyIterateBoundedListsOfBoundedStrings() {
         List<String> unbounded = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd, tsCrd)) {
             walk("", crd.schema(), (path, s) -> {
                 if (s.getXKubernetesValidations() == null || s.getProperties() == null) {
                     return;
@@ -461,11 +501,15 @@ class CrdRulesEvaluationTest {
             case MV -> mvCrd;
             case AB -> abCrd;
             case CCB -> ccbCrd;
+            case TS -> tsCrd;
             default -> ctCrd;
         };
     }
 
     static Map<String, Object> example(String kind) {
+        if (TS.equals(kind)) {
+            return read(ROOT.resolve("examples/training.yaml"));
+        }
         if (CCB.equals(kind)) {
             return read(ROOT.resolve("examples/budget.yaml"));
         }
@@ -505,6 +549,8 @@ class CrdRulesEvaluationTest {
                     io.recoflow.operator.api.experiment.ABExperiment.class));
             case CCB -> Specs.validate(Serialization.unmarshal(json,
                     io.recoflow.operator.api.budget.CloudCostBudget.class));
+            case TS -> Specs.validate(Serialization.unmarshal(json,
+                    io.recoflow.operator.api.training.TrainingSchedule.class));
             default -> Specs.validate(Serialization.unmarshal(json, ClusterTarget.class));
         };
     }

@@ -34,6 +34,8 @@ class ExamplesTest {
                         case "RecommendationModel" -> Serialization.unmarshal(yaml, RecommendationModel.class);
                         case "ModelVersion" -> Serialization.unmarshal(yaml, ModelVersion.class);
                         case "ClusterTarget" -> Serialization.unmarshal(yaml, ClusterTarget.class);
+                        case "TrainingSchedule" -> Serialization.unmarshal(yaml,
+                                io.recoflow.operator.api.training.TrainingSchedule.class);
                         case "CloudCostBudget" -> Serialization.unmarshal(yaml,
                                 io.recoflow.operator.api.budget.CloudCostBudget.class);
                         case "ABExperiment" -> Serialization.unmarshal(yaml,
@@ -74,6 +76,12 @@ class ExamplesTest {
                     assertThat(Specs.validate(b)).isEmpty();
                     assertThat(b.getSpec().limitUSD).isEqualTo(500.0);
                     assertThat(b.getSpec().scope.clusters).containsExactly("eks-prod", "aks-prod");
+                });
+        assertThat(items.stream().filter(io.recoflow.operator.api.training.TrainingSchedule.class::isInstance)
+                .map(io.recoflow.operator.api.training.TrainingSchedule.class::cast).toList()).singleElement()
+                .satisfies(t -> {
+                    assertThat(Specs.validate(t)).isEmpty();
+                    assertThat(t.getSpec().modelRef).isEqualTo(rms.get(0).getMetadata().getName());
                 });
         List<ClusterTarget> targets = items.stream().filter(ClusterTarget.class::isInstance)
                 .map(ClusterTarget.class::cast).toList();

@@ -28,6 +28,10 @@ final class Specs {
         return io.recoflow.operator.budget.BudgetValidator.INSTANCE.validate(b);
     }
 
+    static List<String> validate(io.recoflow.operator.api.training.TrainingSchedule ts) {
+        return io.recoflow.operator.training.TrainingValidator.INSTANCE.validate(ts);
+    }
+
     static List<String> validate(ClusterTarget ct) {
         return ClusterTargetReconciler.VALIDATOR.validate(ct);
     }

@@ -519,15 +519,19 @@ public final class Demo {
                 out.println();
                 lastBudget = key;
             }
+            // settled states only: a member Deployment the operator rewrites loses its status in the CRUD mock until
+            // the fake kubelet's next tick (pods never stop: the generation stays), and the two members' HPAs are
+            // written one after the other
+            boolean settled = r.getStatus() != null && r.getStatus().clusters != null && stable(r);
             String placed = "   " + GLOBAL + ": " + (r.getStatus() == null ? "" : r.getStatus().phase + " "
                     + r.getStatus().clustersReady + ", status.budget: " + r.getStatus().budget) + "\n"
                     + Table.clusters(r);
-            if (!placed.equals(lastPlaced)) {
+            if (settled && !placed.equals(lastPlaced)) {
                 out.println(placed);
                 lastPlaced = placed;
             }
             String hpas = hpas(members);
-            if (!hpas.equals(lastHpas)) {
+            if (settled && !hpas.equals(lastHpas) && rendered(r, members, b == null ? null : cap(b))) {
                 out.println(hpas);
                 lastHpas = hpas;
             }
@@ -592,7 +596,7 @@ public final class Demo {
 
     /** The capReplicas value in effect, or null. */
     private static Integer cap(CloudCostBudget b) {
-        return b.getStatus().actions == null ? null : b.getStatus().actions.stream()
+        return b.getStatus() == null || b.getStatus().actions == null ? null : b.getStatus().actions.stream()
                 .filter(a -> a.action == io.recoflow.operator.api.budget.CloudCostBudgetSpec.Action.CAP_REPLICAS)
                 .map(a -> a.value).min(Integer::compare).orElse(null);
     }
