@@ -40,7 +40,8 @@ class HealthChecksTest {
             "RecommendationModel", RecommendationModel.class, "ModelVersion", ModelVersion.class,
             "ClusterTarget", ClusterTarget.class,
             "ABExperiment", io.recoflow.operator.api.experiment.ABExperiment.class,
-            "CloudCostBudget", io.recoflow.operator.api.budget.CloudCostBudget.class);
+            "CloudCostBudget", io.recoflow.operator.api.budget.CloudCostBudget.class,
+            "TrainingSchedule", io.recoflow.operator.api.training.TrainingSchedule.class);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -124,6 +125,9 @@ class HealthChecksTest {
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded", "Suspended");
         assertThat(cases("CloudCostBudget")).hasSizeGreaterThanOrEqualTo(7)
+                .extracting(c -> c.expected().status())
+                .contains("Healthy", "Progressing", "Degraded");
+        assertThat(cases("TrainingSchedule")).hasSizeGreaterThanOrEqualTo(7)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
         assertThat(cases("ClusterTarget")).hasSizeGreaterThanOrEqualTo(6)
