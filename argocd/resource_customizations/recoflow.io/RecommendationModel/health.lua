@@ -4,8 +4,8 @@
 --   1. no status, or status.observedGeneration behind metadata.generation: Progressing (the status is stale)
 --   2. Ready=False with reason InvalidSpec or ApplyFailed: Degraded. The last valid rollout keeps serving, but what
 --      Argo CD synced is not what runs, so it must not look healthy
---   3. Degraded=True (RolledBack, AnalysisFailed, ProgressDeadlineExceeded, UpdateStalled, Unavailable), or phase
---      Failed: Degraded
+--   3. Degraded=True (RolledBack, AnalysisFailed, SloBreachDemoted, ProgressDeadlineExceeded, UpdateStalled,
+--      Unavailable), or phase Failed: Degraded
 --   4. phase Pending (Ready=False, NoProductionVersion): Suspended. Nothing is broken and the operator has nothing
 --      to do: the model waits for a person to promote a ModelVersion. Argo CD's word for waiting-on-a-human is
 --      Suspended (a paused Rollout, a suspended CronJob); Progressing would claim work is under way and keep the

@@ -30,6 +30,7 @@ public enum Reason {
     AnalysisFailed,
     AnalysisInconclusive,
     RolledBack,
+    SloBreachDemoted,
     UpdateStalled,
     WaitingForExperiment,
     // placement (any kind placed in member clusters)

@@ -10,6 +10,7 @@ import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.operator.api.status.AnalysisStatus;
+import io.recoflow.operator.model.analysis.Queries;
 import io.recoflow.operator.api.status.ClusterStatus;
 import io.recoflow.operator.model.rollout.ServingPlan;
 import io.recoflow.operator.model.rollout.SlotPlan;
@@ -175,7 +176,11 @@ public final class ModelStatus {
         CONDITIONS.set(s.conditions, Conditions.PROGRESSING, progressing, progressReason, progressMsg, gen, now);
 
         boolean stalledNews = false;
-        if (st.phase() == ModelPhase.RolledBack && failedAnalysis(s, st.lastFailed())) {
+        if (st.phase() == ModelPhase.RolledBack && failedAnalysis(s, st.lastFailed()) && s.analysis.step == null) {
+            CONDITIONS.set(s.conditions, Conditions.DEGRADED, true, Reason.SloBreachDemoted, "serving version "
+                    + st.lastFailed() + " broke the SLO for a whole window (" + Queries.of(rm.getSpec().slo).window()
+                    + "; " + s.analysis.message + "); demoted to version " + st.serving(), gen, now);
+        } else if (st.phase() == ModelPhase.RolledBack && failedAnalysis(s, st.lastFailed())) {
             CONDITIONS.set(s.conditions, Conditions.DEGRADED, true, Reason.AnalysisFailed, "canary of version "
                     + st.lastFailed() + " broke the SLO at step " + (s.analysis.step + 1) + " ("
                     + s.analysis.message + "); version " + st.serving() + " restored", gen, now);
@@ -202,7 +207,7 @@ public final class ModelStatus {
         return s.analysis != null && "Fail".equals(s.analysis.result) && Objects.equals(s.analysis.version, version);
     }
 
-    /** Records the canary analysis that just ran, with what it measured. */
+    /** Records the analysis that just ran (a canary step's, or the SLO watch's), with what it measured. */
     public static void analyzed(RecommendationModel rm, Decision.Analyzed a, Instant now) {
         AnalysisStatus out = new AnalysisStatus();
         out.result = a.result().kind();
@@ -235,6 +240,14 @@ public final class ModelStatus {
         s.stepReadyAt = st.stepReadyAt() == null ? null : st.stepReadyAt().toString();
         s.activeSlot = st.activeSlot();
         s.lastFailedVersion = st.lastFailed();
+        s.breachSince = st.breachSince() == null ? null : st.breachSince().toString();
+        if (st.previous() == null) {
+            s.previousStableSpec = null;
+        } else if (s.previousStableSpec == null || !Objects.equals(s.previousStableSpec.version, st.previous())) {
+            // a promotion: what was the last stable spec (image, since) becomes the previous one
+            s.previousStableSpec = s.lastStableSpec != null && Objects.equals(s.lastStableSpec.version, st.previous())
+                    ? s.lastStableSpec : new StableSpec(st.previous(), st.previousUri(), null, null, null);
+        }
         if (st.lastStable() != null && (s.lastStableSpec == null
                 || !Objects.equals(s.lastStableSpec.version, st.lastStable()))) {
             Runtime runtime = rm.getSpec().runtime == null ? Runtime.TENSORFLOW_SERVING : rm.getSpec().runtime;

@@ -120,6 +120,10 @@ public final class ModelValidator implements Validator<RecommendationModel> {
         if (slo.maxErrorRate != null && (slo.maxErrorRate < 0 || slo.maxErrorRate > 1 || slo.maxErrorRate.isNaN())) {
             errors.add("spec.slo.maxErrorRate: must be within 0..1");
         }
+        // the rollout reads the window as a duration (the SLO watch), so a bad one must not get past here
+        if (slo.window != null && (!slo.window.matches("[0-9]{1,9}[smh]") || slo.window.matches("0+[smh]"))) {
+            errors.add("spec.slo.window: a positive number with s, m or h, e.g. 1m");
+        }
     }
 
     private static void placement(List<String> errors, Placement p) {

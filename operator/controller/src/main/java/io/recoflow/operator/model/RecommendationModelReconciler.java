@@ -165,7 +165,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         }
 
         Strategy strategy = rolloutStrategy(spec);
-        RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout);
+        RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout, spec.getSpec().slo);
         RolloutState state = RolloutState.of(rm.getStatus());
         List<ModelPlacement.Cluster> clusters = placement.clusters(spec);
         // budgets in effect (capReplicas, scaleToMinimum, shiftTraffic) change what is rendered, never the spec

@@ -127,7 +127,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     private void announce(ModelVersion mv, VersionPhase phase) {
         String v = "version " + mv.getSpec().version + " of " + mv.getSpec().modelRef;
         switch (phase) {
-            case RolledBack -> events.warning(mv, Reason.RolledBack, v + " failed to roll out and was rolled back");
+            case RolledBack -> events.warning(mv, Reason.RolledBack, mv.getStatus().message);
             case Serving -> events.normal(mv, Reason.Serving, v + " is serving");
             case RollingOut -> events.normal(mv, Reason.RollingOut, v + " is rolling out");
             case Ready -> events.normal(mv, Reason.Ready, v + " is resolved and ready to promote");

@@ -59,7 +59,10 @@ public final class VersionStatus {
             case Pending -> "RecommendationModel " + mv.getSpec().modelRef + " not found";
             case Serving -> "version " + v + " is serving";
             case RollingOut -> rolloutMessage(v, rm.getStatus());
-            case RolledBack -> "rollout of version " + v + " failed and was rolled back; change stage to retry";
+            case RolledBack -> demoted(rm.getStatus(), v)
+                    ? "version " + v + " broke its SLO while serving (" + rm.getStatus().analysis.message
+                            + ") and was demoted; change stage to retry"
+                    : "rollout of version " + v + " failed and was rolled back; change stage to retry";
             case Archived -> "archived";
             default -> "resolved" + (source == null ? "" : " (" + source + ")") + "; ready to promote";
         };
@@ -92,6 +95,12 @@ public final class VersionStatus {
             }
         }
         return mv.getSpec().stage == Stage.ARCHIVED ? VersionPhase.Archived : VersionPhase.Ready;
+    }
+
+    /** Whether the model's SLO watch (an analysis of no canary step) took version {@code v} out of service. */
+    private static boolean demoted(RecommendationModelStatus rs, long v) {
+        return rs.analysis != null && rs.analysis.step == null && "Fail".equals(rs.analysis.result)
+                && Objects.equals(rs.analysis.version, v);
     }
 
     private static String rolloutMessage(long v, RecommendationModelStatus rs) {

@@ -3,7 +3,10 @@ package io.recoflow.operator.api.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** The last canary analysis: what was measured for which version and what it meant. */
+/**
+ * The last canary analysis, or the last failing (or breach-ending) look of the serving version's SLO watch: what
+ * was measured for which version and what it meant.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AnalysisStatus {
     @JsonPropertyDescription("Pass, Fail, Inconclusive (no data yet: the step waits) or Off (no Prometheus or SLO).")
@@ -12,7 +15,7 @@ public class AnalysisStatus {
     @JsonPropertyDescription("Version the analysis judged.")
     public Long version;
 
-    @JsonPropertyDescription("Canary step (index) the analysis closed.")
+    @JsonPropertyDescription("Canary step (index) the analysis closed; absent for the serving version's SLO watch.")
     public Integer step;
 
     @JsonPropertyDescription("Measured p95 latency in milliseconds, when queried and present.")

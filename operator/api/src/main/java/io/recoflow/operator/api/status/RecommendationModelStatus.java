@@ -38,12 +38,22 @@ public class RecommendationModelStatus extends Status {
 
     public StableSpec lastStableSpec;
 
+    @JsonPropertyDescription("What served before lastStableSpec: where a sustained SLO breach of the serving version "
+            + "demotes to (absent: nothing to go back to).")
+    public StableSpec previousStableSpec;
+
+    @JsonPropertyDescription("When the SLO watch of the serving version first saw it break spec.slo, RFC 3339. A "
+            + "look that still fails one spec.slo.window later demotes it to previousStableSpec; a passing look "
+            + "clears this.")
+    public String breachSince;
+
     @JsonPropertyDescription("Version whose rollout failed; it is not retried until its stage changes.")
     public Long lastFailedVersion;
 
     public List<Endpoint> endpoints;
 
-    @JsonPropertyDescription("Last canary analysis against spec.slo (Prometheus), or Off.")
+    @JsonPropertyDescription("Last canary analysis against spec.slo (Prometheus), or Off; after a rollout, also the "
+            + "SLO watch of the serving version when a look fails or ends a breach.")
     public AnalysisStatus analysis;
 
     @JsonPropertyDescription("The last spec that passed validation, as JSON: while the current spec is invalid the "

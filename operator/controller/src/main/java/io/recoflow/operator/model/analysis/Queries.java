@@ -27,6 +27,17 @@ public record Queries(String p95LatencyMs, String errorRate, String window) {
                 slo.window == null ? DEFAULT_WINDOW : slo.window);
     }
 
+    /** A window as the spec writes it ({@code 30s}, {@code 1m}, {@code 2h}; the CRD's pattern) as a duration. */
+    public static java.time.Duration duration(String window) {
+        long n = Long.parseLong(window.substring(0, window.length() - 1));
+        return switch (window.charAt(window.length() - 1)) {
+            case 's' -> java.time.Duration.ofSeconds(n);
+            case 'm' -> java.time.Duration.ofMinutes(n);
+            case 'h' -> java.time.Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("not a window: " + window);
+        };
+    }
+
     public String render(String template, String namespace, String model, long version) {
         return template.replace("{version}", Long.toString(version)).replace("{model}", model)
                 .replace("{namespace}", namespace).replace("{window}", window);

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * What the state machine decided: the next state, the transitions to announce, when to look again
- * ({@code null}: only when something changes), and the canary analysis run this time ({@code null}: none ran).
+ * ({@code null}: only when something changes), and the analysis to record in status ({@code null}: none ran, or
+ * one not worth a status write: the SLO watch's routine passes).
  */
 public record Decision(RolloutState next, List<Transition> transitions, Duration requeue, Analyzed analysis) {
-    /** One analysis of {@code version} closing canary step {@code step} (0-based). */
-    public record Analyzed(long version, int step, AnalysisResult result) {}
+    /** One analysis of {@code version}: closing canary step {@code step} (0-based), or the SLO watch (null). */
+    public record Analyzed(long version, Integer step, AnalysisResult result) {}
 }

@@ -23,7 +23,9 @@ import java.util.function.LongFunction;
  *
  * A canary step ends when its pause has passed <em>and</em> the analysis of the candidate says Pass (or Off). Fail
  * rolls back at once; Inconclusive (no data yet) waits, re-checking every {@link #ANALYSIS_RETRY}, for at most the
- * progress deadline counted from the end of the pause.
+ * progress deadline counted from the end of the pause. After a promotion the serving version stays watched against
+ * the SLO; a breach that lasts a whole window demotes it (Serving --SloBreachDemoted--> RolledBack, see
+ * {@code watch}).
  */
 public final class RolloutMachine {
     public static final Duration ANALYSIS_RETRY = Duration.ofSeconds(10);
@@ -48,7 +50,7 @@ public final class RolloutMachine {
         Step step = switch (s.phase()) {
             case Pending -> pending(s, policy, target, now, out);
             case Deploying, Failed -> deploying(s, policy, target, active, now, out);
-            case Serving, RolledBack -> steady(s, policy, target, now, out);
+            case Serving, RolledBack -> steady(s, policy, target, now, out, analysis, analyzed);
             case RollingOut -> rollingOut(s, policy, target, active, idle, now, out, analysis, analyzed);
         };
         return new Decision(step.state, List.copyOf(out), step.requeue, analyzed[0]);
@@ -66,7 +68,7 @@ public final class RolloutMachine {
     private static Step deploy(RolloutState s, RolloutPolicy p, Target t, Instant now, List<Transition> out) {
         out.add(Transition.normal("Deploying", "Deploying version " + t.version()));
         RolloutState next = new RolloutState(ModelPhase.Deploying, t.version(), t.uri(), null, null, null, null, now,
-                null, s.activeSlot(), s.lastStable(), s.lastStableUri(), null);
+                null, s.activeSlot(), s.lastStable(), s.lastStableUri(), null, s.previous(), s.previousUri(), null);
         return new Step(next, p.deadline());
     }
 
@@ -91,27 +93,67 @@ public final class RolloutMachine {
         return new Step(s, Duration.between(now, deadline));
     }
 
-    private static Step steady(RolloutState s, RolloutPolicy p, Target t, Instant now, List<Transition> out) {
+    private static Step steady(RolloutState s, RolloutPolicy p, Target t, Instant now, List<Transition> out,
+            LongFunction<AnalysisResult> analysis, Decision.Analyzed[] analyzed) {
         RolloutState cur = s;
         if (cur.lastFailed() != null && (t == null || t.version() != cur.lastFailed())) {
             cur = cur.withLastFailed(null);
         }
         if (t == null || t.version() == cur.serving() || Long.valueOf(t.version()).equals(cur.lastFailed())) {
-            return new Step(cur, null);
+            return cur.phase() == ModelPhase.Serving ? watch(cur, p, now, out, analysis, analyzed)
+                    : new Step(cur, null);
         }
         if (p.strategy() == Strategy.BLUE_GREEN) {
             out.add(Transition.normal("RolloutStarted", "Blue-green: bringing up version " + t.version()
                     + " in slot " + cur.idleSlot() + " next to version " + cur.serving()));
             return new Step(new RolloutState(ModelPhase.RollingOut, cur.serving(), cur.servingUri(), t.version(),
-                    t.uri(), 0, null, now, null, cur.activeSlot(), cur.lastStable(), cur.lastStableUri(), null),
-                    p.deadline());
+                    t.uri(), 0, null, now, null, cur.activeSlot(), cur.lastStable(), cur.lastStableUri(), null,
+                    cur.previous(), cur.previousUri(), null), p.deadline());
         }
         RolloutPolicy.Step first = p.steps().get(0);
         out.add(Transition.normal("RolloutStarted", "Canary of version " + t.version() + ": step 1/"
                 + p.steps().size() + ", " + first.weight() + "% of traffic"));
         return new Step(new RolloutState(ModelPhase.RollingOut, cur.serving(), cur.servingUri(), t.version(), t.uri(),
-                first.weight(), 0, now, null, cur.activeSlot(), cur.lastStable(), cur.lastStableUri(), null),
-                p.deadline());
+                first.weight(), 0, now, null, cur.activeSlot(), cur.lastStable(), cur.lastStableUri(), null,
+                cur.previous(), cur.previousUri(), null), p.deadline());
+    }
+
+    /**
+     * The SLO watch of a promoted version (Serving, with the version before it kept). A breach is sustained when a
+     * look fails at least one {@code spec.slo.window} after the first failing one with no passing look between:
+     * then the version is demoted to the one before, as a failed canary is rolled back. Inconclusive (no data,
+     * Prometheus away) neither starts, clears nor completes a breach. Looks come every window (and on any other
+     * reconcile); only a failing look, or the pass that ends a breach, is recorded, so a healthy model's status
+     * does not change with every look.
+     */
+    private static Step watch(RolloutState s, RolloutPolicy p, Instant now, List<Transition> out,
+            LongFunction<AnalysisResult> analysis, Decision.Analyzed[] analyzed) {
+        if (s.previous() == null || s.previous().equals(s.serving())) {
+            return new Step(s.withBreachSince(null), null);
+        }
+        AnalysisResult result = analysis.apply(s.serving());
+        if (result instanceof AnalysisResult.Off) {
+            return new Step(s.withBreachSince(null), null);
+        }
+        if (result instanceof AnalysisResult.Inconclusive) {
+            return new Step(s, p.window());
+        }
+        if (result instanceof AnalysisResult.Pass) {
+            if (s.breachSince() != null) {
+                analyzed[0] = new Decision.Analyzed(s.serving(), null, result);
+            }
+            return new Step(s.withBreachSince(null), p.window());
+        }
+        analyzed[0] = new Decision.Analyzed(s.serving(), null, result);
+        Instant since = s.breachSince() == null ? now : s.breachSince();
+        Instant due = since.plus(p.window());
+        if (now.isBefore(due)) {
+            return new Step(s.withBreachSince(since), Duration.between(now, due));
+        }
+        out.add(Transition.warning("SloBreachDemoted", "Version " + s.serving() + " broke the SLO for "
+                + Duration.between(since, now).toSeconds() + "s (" + result.message() + "); restored version "
+                + s.previous()));
+        return new Step(demoted(s), null);
     }
 
     private static Step rollingOut(RolloutState s, RolloutPolicy p, Target t, Health active, Health idle,
@@ -120,9 +162,9 @@ public final class RolloutMachine {
             out.add(Transition.normal("RolloutAborted", "Version " + s.candidate()
                     + " is no longer the production target; keeping version " + s.serving()));
             RolloutState back = new RolloutState(ModelPhase.Serving, s.serving(), s.servingUri(), null, null, null,
-                    null, null, null, s.activeSlot(), s.lastStable(), s.lastStableUri(), null);
-            Step next = steady(back, p, t, now, out);
-            return next;
+                    null, null, null, s.activeSlot(), s.lastStable(), s.lastStableUri(), null, s.previous(),
+                    s.previousUri(), null);
+            return steady(back, p, t, now, out, analysis, analyzed);
         }
         return p.strategy() == Strategy.BLUE_GREEN
                 ? blueGreen(s, p, idle, now, out)
@@ -172,7 +214,7 @@ public final class RolloutMachine {
                     + "/" + p.steps().size() + ", " + step.weight() + "% of traffic"));
             return new Step(new RolloutState(ModelPhase.RollingOut, cur.serving(), cur.servingUri(), cur.candidate(),
                     cur.candidateUri(), step.weight(), index + 1, now, null, cur.activeSlot(), cur.lastStable(),
-                    cur.lastStableUri(), null), Duration.ZERO);
+                    cur.lastStableUri(), null, cur.previous(), cur.previousUri(), null), Duration.ZERO);
         }
         out.add(Transition.normal("Promoted", "Version " + cur.candidate() + " takes all traffic (was "
                 + cur.serving() + ")"));
@@ -201,11 +243,20 @@ public final class RolloutMachine {
     /** Back to the serving version; the candidate is remembered as failed so it is not retried. */
     private static RolloutState rolledBack(RolloutState s) {
         return new RolloutState(ModelPhase.RolledBack, s.serving(), s.servingUri(), null, null, null, null, null,
-                null, s.activeSlot(), s.lastStable(), s.lastStableUri(), s.candidate());
+                null, s.activeSlot(), s.lastStable(), s.lastStableUri(), s.candidate(), s.previous(), s.previousUri(),
+                null);
     }
 
+    /** The serving version broke its SLO for a whole window: back to the one before, which is stable again. */
+    private static RolloutState demoted(RolloutState s) {
+        return new RolloutState(ModelPhase.RolledBack, s.previous(), s.previousUri(), null, null, null, null, null,
+                null, s.activeSlot(), s.previous(), s.previousUri(), s.serving(), null, null, null);
+    }
+
+    /** {@code version} serves all traffic; a promotion remembers what served before it (the demotion target). */
     private static RolloutState stable(RolloutState s, String slot, long version, String uri) {
+        boolean promoted = s.serving() != null && s.serving() != version;
         return new RolloutState(ModelPhase.Serving, version, uri, null, null, null, null, null, null, slot, version,
-                uri, null);
+                uri, null, promoted ? s.serving() : s.previous(), promoted ? s.servingUri() : s.previousUri(), null);
     }
 }

@@ -27,7 +27,8 @@ public final class Sequential {
                 RolloutPolicy.Step first = p.steps().get(0);
                 RolloutState again = new RolloutState(ModelPhase.RollingOut, before.serving(), before.servingUri(),
                         before.candidate(), before.candidateUri(), first.weight(), 0, now, null, before.activeSlot(),
-                        before.lastStable(), before.lastStableUri(), null);
+                        before.lastStable(), before.lastStableUri(), null, before.previous(), before.previousUri(),
+                        null);
                 List<Transition> out = new ArrayList<>();
                 for (Transition t : d.transitions()) {
                     out.add(t.reason().equals("Promoted") ? Transition.normal("CanaryStep", "Canary of version "
@@ -54,6 +55,6 @@ public final class Sequential {
         long v = index < at ? s.candidate() : s.serving();
         String uri = index < at ? s.candidateUri() : s.servingUri();
         return new RolloutState(ModelPhase.Serving, v, uri, null, null, null, null, null, null, s.activeSlot(),
-                s.lastStable(), s.lastStableUri(), null);
+                s.lastStable(), s.lastStableUri(), null, s.previous(), s.previousUri(), null);
     }
 }

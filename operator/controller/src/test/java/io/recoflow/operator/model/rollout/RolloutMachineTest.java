@@ -17,15 +17,15 @@ class RolloutMachineTest {
     static final RolloutPolicy CANARY = new RolloutPolicy(Strategy.CANARY, List.of(
             new RolloutPolicy.Step(10, Duration.ofSeconds(60)),
             new RolloutPolicy.Step(50, Duration.ofSeconds(60)),
-            new RolloutPolicy.Step(100, Duration.ZERO)), Duration.ofSeconds(120));
+            new RolloutPolicy.Step(100, Duration.ZERO)), Duration.ofSeconds(120), Duration.ofSeconds(60));
     static final RolloutPolicy BLUE_GREEN = new RolloutPolicy(Strategy.BLUE_GREEN, List.of(),
-            Duration.ofSeconds(120));
+            Duration.ofSeconds(120), Duration.ofSeconds(60));
     static final Target V1 = new Target(1, "s3://m/recs");
     static final Target V2 = new Target(2, "s3://m/recs");
 
     static RolloutState serving(long v) {
         return new RolloutState(ModelPhase.Serving, v, "s3://m/recs", null, null, null, null, null, null, "blue", v,
-                "s3://m/recs", null);
+                "s3://m/recs", null, null, null, null);
     }
 
     static Decision decide(RolloutState s, RolloutPolicy p, Target t, Health active, Health idle, Instant now) {
@@ -289,5 +289,151 @@ class RolloutMachineTest {
                 T0.plusSeconds(70), v -> new AnalysisResult.Off("analysis off: RECOFLOW_PROMETHEUS_URL not set"));
         assertThat(d.next().weight()).isEqualTo(50);
         assertThat(d.analysis().result().kind()).isEqualTo("Off");
+    }
+
+    static final AnalysisResult BREACH = new AnalysisResult.Fail("version 2: p95 latency 300ms > SLO 50ms",
+            new Measured(300.0, null));
+    static final AnalysisResult HOLDS = new AnalysisResult.Pass("version 2: p95 latency 8ms <= SLO 50ms",
+            new Measured(8.0, null));
+    static final AnalysisResult NO_DATA = new AnalysisResult.Inconclusive("version 2: no data for p95 latency",
+            Measured.NONE);
+
+    /** Version 2 promoted over version 1 at T0 (the canary walked through all steps). */
+    static RolloutState promoted() {
+        RolloutState s = new RolloutState(ModelPhase.RollingOut, 1L, "s3://m/v1", 2L, "s3://m/v2", 100, 2,
+                T0.minusSeconds(10), T0.minusSeconds(5), "blue", 1L, "s3://m/v1", null, null, null, null);
+        Decision d = decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0);
+        assertThat(d.transitions()).extracting(Transition::reason).containsExactly("Promoted");
+        return d.next();
+    }
+
+    static Decision look(RolloutState s, long seconds, AnalysisResult r) {
+        return RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(seconds),
+                v -> r);
+    }
+
+    @Test
+    void aPromotionKeepsTheVersionBeforeAndTheWatchLooksEveryWindow() {
+        RolloutState s = promoted();
+        assertThat(s.serving()).isEqualTo(2L);
+        assertThat(s.lastStable()).isEqualTo(2L);
+        assertThat(s.previous()).isEqualTo(1L);
+        assertThat(s.previousUri()).isEqualTo("s3://m/v1");
+
+        List<Long> asked = new ArrayList<>();
+        Decision d = RolloutMachine.decide(s, CANARY, V2, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(5), v -> {
+            asked.add(v);
+            return HOLDS;
+        });
+        assertThat(asked).containsExactly(2L);
+        assertThat(d.next()).isEqualTo(s);
+        assertThat(d.requeue()).isEqualTo(Duration.ofSeconds(60));
+        // a routine pass is no news: nothing to write into status
+        assertThat(d.analysis()).isNull();
+    }
+
+    @Test
+    void aBreachSustainedForAWholeWindowDemotesToTheVersionBefore() {
+        Decision first = look(promoted(), 10, BREACH);
+        RolloutState s = first.next();
+        assertThat(s.phase()).isEqualTo(ModelPhase.Serving);
+        assertThat(s.breachSince()).isEqualTo(T0.plusSeconds(10));
+        assertThat(first.transitions()).isEmpty();
+        assertThat(first.requeue()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(first.analysis().step()).isNull();
+        assertThat(first.analysis().version()).isEqualTo(2L);
+
+        Decision still = look(s, 50, BREACH);
+        assertThat(still.next().breachSince()).isEqualTo(T0.plusSeconds(10));
+        assertThat(still.next().phase()).isEqualTo(ModelPhase.Serving);
+        assertThat(still.requeue()).isEqualTo(Duration.ofSeconds(20));
+
+        Decision demoted = look(still.next(), 70, BREACH);
+        RolloutState d = demoted.next();
+        assertThat(d.phase()).isEqualTo(ModelPhase.RolledBack);
+        assertThat(d.serving()).isEqualTo(1L);
+        assertThat(d.servingUri()).isEqualTo("s3://m/v1");
+        assertThat(d.lastStable()).isEqualTo(1L);
+        assertThat(d.lastFailed()).isEqualTo(2L);
+        assertThat(d.previous()).isNull();
+        assertThat(d.breachSince()).isNull();
+        assertThat(demoted.requeue()).isNull();
+        assertThat(demoted.transitions()).singleElement().satisfies(t -> {
+            assertThat(t.warning()).isTrue();
+            assertThat(t.reason()).isEqualTo("SloBreachDemoted");
+            assertThat(t.message()).contains("broke the SLO for 60s").contains("p95 latency 300ms > SLO 50ms")
+                    .contains("restored version 1");
+        });
+        assertThat(ServingPlan.of(d, Strategy.CANARY).active().versions()).containsExactly(1L);
+
+        // like a failed canary: the demoted version is not rolled out again while it stays the target, and the
+        // restored version is not watched (nothing before it to go back to)
+        Decision later = look(d, 999, BREACH);
+        assertThat(later.next()).isEqualTo(d);
+        assertThat(later.analysis()).isNull();
+        assertThat(later.requeue()).isNull();
+    }
+
+    @Test
+    void aSingleFailingLookDoesNotDemote() {
+        Decision d = look(promoted(), 10, BREACH);
+        assertThat(d.next().phase()).isEqualTo(ModelPhase.Serving);
+        assertThat(d.next().serving()).isEqualTo(2L);
+        assertThat(d.transitions()).isEmpty();
+    }
+
+    @Test
+    void aPassingLookEndsTheBreachAndTheWindowStartsAgain() {
+        RolloutState s = look(promoted(), 10, BREACH).next();
+        Decision pass = look(s, 40, HOLDS);
+        assertThat(pass.next().breachSince()).isNull();
+        assertThat(pass.analysis().result()).isSameAs(HOLDS);
+        // failing again later: a new breach, counted from this look
+        Decision again = look(pass.next(), 80, BREACH);
+        assertThat(again.next().phase()).isEqualTo(ModelPhase.Serving);
+        assertThat(again.next().breachSince()).isEqualTo(T0.plusSeconds(80));
+    }
+
+    @Test
+    void inconclusiveNeitherDemotesNorClears() {
+        RolloutState promoted = promoted();
+        Decision nothing = look(promoted, 10, NO_DATA);
+        assertThat(nothing.next()).isEqualTo(promoted);
+        assertThat(nothing.requeue()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(nothing.analysis()).isNull();
+
+        RolloutState s = look(promoted, 10, BREACH).next();
+        Decision blind = look(s, 200, NO_DATA);
+        assertThat(blind.next()).isEqualTo(s);
+        assertThat(blind.transitions()).isEmpty();
+        // the breach still stands: the next failing look demotes
+        assertThat(look(blind.next(), 210, BREACH).next().phase()).isEqualTo(ModelPhase.RolledBack);
+    }
+
+    @Test
+    void withoutAnalysisOrAVersionBeforeNothingIsWatched() {
+        List<Long> asked = new ArrayList<>();
+        Decision first = RolloutMachine.decide(serving(1), CANARY, V1, Health.AVAILABLE, Health.MISSING, T0, v -> {
+            asked.add(v);
+            return BREACH;
+        });
+        assertThat(asked).isEmpty();
+        assertThat(first.requeue()).isNull();
+
+        Decision off = look(promoted(), 100, new AnalysisResult.Off("analysis off"));
+        assertThat(off.next().phase()).isEqualTo(ModelPhase.Serving);
+        assertThat(off.requeue()).isNull();
+        assertThat(off.analysis()).isNull();
+    }
+
+    @Test
+    void aNewRolloutEndsTheWatch() {
+        RolloutState s = look(promoted(), 10, BREACH).next();
+        Target v3 = new Target(3, "s3://m/v3");
+        Decision d = RolloutMachine.decide(s, CANARY, v3, Health.AVAILABLE, Health.MISSING, T0.plusSeconds(20),
+                v -> BREACH);
+        assertThat(d.next().phase()).isEqualTo(ModelPhase.RollingOut);
+        assertThat(d.next().breachSince()).isNull();
+        assertThat(d.analysis()).isNull();
     }
 }

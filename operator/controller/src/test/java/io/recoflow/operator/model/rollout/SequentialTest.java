@@ -19,12 +19,12 @@ class SequentialTest {
         r.strategy = Strategy.CANARY;
         r.progressDeadlineSeconds = 60;
         r.steps = List.of(new CanaryStep(50, 0), new CanaryStep(100, 0));
-        return RolloutPolicy.of(r);
+        return RolloutPolicy.of(r, null);
     }
 
     static RolloutState serving() {
         return new RolloutState(ModelPhase.Serving, 1L, "file:///m", null, null, null, null, null, null, "blue", 1L,
-                "file:///m", null);
+                "file:///m", null, null, null, null);
     }
 
     @Test
@@ -42,7 +42,7 @@ class SequentialTest {
                 .containsExactly(1L);
 
         RolloutState last = new RolloutState(ModelPhase.RollingOut, 1L, "file:///m", 2L, "file:///m", 100, 1, T0, T0,
-                "blue", 1L, "file:///m", null);
+                "blue", 1L, "file:///m", null, null, null, null);
         Decision promote = RolloutMachine.decide(last, p, new Target(2, "file:///m"), Health.AVAILABLE,
                 Health.MISSING, T0.plusSeconds(1));
         assertThat(promote.next().phase()).isEqualTo(ModelPhase.Serving);
@@ -66,7 +66,7 @@ class SequentialTest {
     void aRollbackOnAnyClusterSendsEveryClusterBackToTheStableVersion() {
         RolloutPolicy p = policy();
         RolloutState onSecond = new RolloutState(ModelPhase.RollingOut, 1L, "file:///m", 2L, "file:///m", 50, 0, T0,
-                null, "blue", 1L, "file:///m", null);
+                null, "blue", 1L, "file:///m", null, null, null, null);
         Decision late = RolloutMachine.decide(onSecond, p, new Target(2, "file:///m"), Health.PROGRESSING,
                 Health.MISSING, T0.plusSeconds(61));
         Sequential.Step s = Sequential.next(late, onSecond, 1, 2, p, CLUSTERS, T0.plusSeconds(61));
