@@ -6,7 +6,10 @@
 # it (examples/retail-recs-ab.yaml, its analysis cut to the demo's clock) until the treatment wins and the model rolls
 # it out through the canary steps while its ModelVersion is still a candidate, then Git catches up and nothing changes;
 # rolls back a version whose pods never get ready; and fails a model placed on two member clusters over and back.
-# The operator's clock runs 60x (--speed N); the whole demo takes about a minute.
+# Then puts a $500 monthly budget (examples/budget.yaml, on SIMULATED spend) over the placed model: a GPU node pool
+# left running drives the month past 80, 90 and 100 %, so the model caps its members' HPAs and moves its traffic to
+# the cheaper cluster, and a jump of the clock into the next month releases every action.
+# The operator's clock runs 60x (--speed N); the whole demo takes about a minute and a quarter.
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -pl operator/demo -am package -DskipTests

@@ -2,6 +2,7 @@ package io.recoflow.operator.demo;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -72,6 +73,8 @@ public final class Demo {
     static final Duration STEP_LIMIT = Duration.ofSeconds(60);
     static final String AB_EXAMPLE = "retail-recs-ab.yaml";
     static final String BUDGET_EXAMPLE = "budget.yaml";
+    /** The retraining schedule: its nightly tick would fire on the budget step's clock jumps. */
+    static final String TRAINING_EXAMPLE = "training.yaml";
     private final Path root;
     private final int speed;
     private final PrintStream out;
@@ -142,7 +145,8 @@ public final class Demo {
                     for (Path f : files.filter(p -> p.toString().endsWith(".yaml")
                             && !p.getFileName().toString().startsWith("clustertargets")
                             && !p.getFileName().toString().equals(AB_EXAMPLE)
-                            && !p.getFileName().toString().equals(BUDGET_EXAMPLE)).sorted().toList()) {
+                            && !p.getFileName().toString().equals(BUDGET_EXAMPLE)
+                            && !p.getFileName().toString().equals(TRAINING_EXAMPLE)).sorted().toList()) {
                         say("kubectl apply -f " + root.relativize(f));
                         cluster.apply(f, NS);
                     }
@@ -416,7 +420,7 @@ public final class Demo {
             r.getSpec().replicas = null;
             r.getSpec().autoscaling = autoscaling;
         });
-        budgetWatch(client, members, null, (x, r) -> stable(r) && rendered(r, members, null));
+        budgetWatch(client, members, null, (x, r) -> stable(r) && rendered(r, hpas(members), null));
 
         Instant now = clock.instant();
         ZonedDateTime day = now.atZone(ZoneOffset.UTC).withDayOfMonth(BUDGET_DAY).truncatedTo(ChronoUnit.DAYS)
@@ -469,7 +473,7 @@ public final class Demo {
             client.resource(b).inNamespace(NS).create();
             budgetWatch(client, members, webhook, (x, r) -> action(x).contains("pauseExperiments")
                     && r.getStatus().budget != null && r.getStatus().budget.contains("pauseExperiments")
-                    && shifted(x, r) && rendered(r, members, cap(x)));
+                    && shifted(x, r) && rendered(r, hpas(members), cap(x)));
             say("   no experiment runs now (step 2's has concluded); a running one would hold its split, a pending one"
                     + " would not start (Ready reason BudgetPaused)");
 
@@ -486,7 +490,7 @@ public final class Demo {
                     && period.toString().equals(x.getStatus().periodStart) && x.getStatus().spentUSD != null
                     && r.getStatus().budget == null && stable(r) && r.getStatus().clusters.stream()
                     .allMatch(c -> java.util.Objects.equals(c.effectiveWeight, c.weight))
-                    && rendered(r, members, null) && event(client, "NewPeriod")
+                    && rendered(r, hpas(members), null) && event(client, "NewPeriod")
                     && event(client, "BudgetActionReleased"));
             live = e -> false;
         }
@@ -530,10 +534,11 @@ public final class Demo {
                 out.println(placed);
                 lastPlaced = placed;
             }
-            String hpas = hpas(members);
-            if (settled && !hpas.equals(lastHpas) && rendered(r, members, b == null ? null : cap(b))) {
-                out.println(hpas);
-                lastHpas = hpas;
+            var hpas = hpas(members);
+            String line = line(hpas);
+            if (settled && !line.equals(lastHpas) && rendered(r, hpas, b == null ? null : cap(b))) {
+                out.println(line);
+                lastHpas = line;
             }
             events(events);
             for (String t = webhook == null ? null : webhook.next(); t != null; t = webhook.next()) {
@@ -549,26 +554,28 @@ public final class Demo {
         }
     }
 
-    /** `kubectl get hpa` in each member, on one line. */
-    private static String hpas(java.util.Map<String, KubernetesClient> members) {
-        StringBuilder b = new StringBuilder("   HPA " + GLOBAL + " in the members:");
-        members.forEach((cluster, c) -> {
-            var h = hpa(c);
-            b.append(' ').append(cluster).append(h == null ? " none" : " MINPODS " + h.getSpec().getMinReplicas()
-                    + " MAXPODS " + h.getSpec().getMaxReplicas()).append(';');
-        });
-        return b.substring(0, b.length() - 1);
+    /** The placed model's HPA in each member (null: none), read once for both printing and checking. */
+    private static java.util.Map<String, HorizontalPodAutoscaler> hpas(
+            java.util.Map<String, KubernetesClient> members) {
+        java.util.Map<String, HorizontalPodAutoscaler> out = new java.util.LinkedHashMap<>();
+        members.forEach((cluster, c) -> out.put(cluster, c.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace(NS).withName(GLOBAL).get()));
+        return out;
     }
 
-    private static io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa(KubernetesClient c) {
-        return c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(GLOBAL).get();
+    /** `kubectl get hpa` in each member, on one line. */
+    private static String line(java.util.Map<String, HorizontalPodAutoscaler> hpas) {
+        StringBuilder b = new StringBuilder("   HPA " + GLOBAL + " in the members:");
+        hpas.forEach((cluster, h) -> b.append(' ').append(cluster).append(h == null ? " none"
+                : " MINPODS " + h.getSpec().getMinReplicas() + " MAXPODS " + h.getSpec().getMaxReplicas()).append(';'));
+        return b.substring(0, b.length() - 1);
     }
 
     /**
      * Whether each member's HPA has the bounds the operator renders for the cluster's effective share, with a
      * budget's replica cap (null: none) on the spec's maxReplicas first.
      */
-    private static boolean rendered(RecommendationModel r, java.util.Map<String, KubernetesClient> members,
+    private static boolean rendered(RecommendationModel r, java.util.Map<String, HorizontalPodAutoscaler> hpas,
             Integer cap) {
         var a = r.getSpec().autoscaling;
         if (a == null) {
@@ -576,7 +583,7 @@ public final class Demo {
         }
         int max = cap == null ? a.maxReplicas : Math.max(a.minReplicas, Math.min(a.maxReplicas, cap));
         for (var c : r.getStatus().clusters) {
-            var h = members.containsKey(c.name) ? hpa(members.get(c.name)) : null;
+            var h = hpas.get(c.name);
             if (h == null || c.effectiveWeight == null) {
                 return false;
             }
