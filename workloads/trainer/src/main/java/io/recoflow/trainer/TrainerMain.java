@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recoflow.common.Json;
 import io.recoflow.common.ModelMetadata;
+import io.recoflow.common.Psi;
 import io.recoflow.trainer.data.Dataset;
 import io.recoflow.trainer.data.Interactions;
+import io.recoflow.trainer.data.SparseMatrix;
 import io.recoflow.trainer.data.Split;
 import io.recoflow.trainer.eval.Evaluator;
 import io.recoflow.trainer.eval.OfflineEvaluation;
@@ -20,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +32,9 @@ import java.util.Set;
 
 /**
  * Command line of the trainer (also the entry point of the training Job image). Commands: {@code train},
- * {@code evaluate}, {@code tune}, {@code alias}; see docs/trainer.md. Exit code 0 on success, 2 on a usage or input
- * error (with a one-line message), 1 on anything else.
+ * {@code evaluate}, {@code tune}, {@code alias}, and {@code retrain} (the training Job's command, with its own contract
+ * and exit codes: {@link Retrain}); see docs/trainer.md. Exit code 0 on success, 2 on a usage or input error (with a
+ * one-line message), 1 on anything else.
  */
 public final class TrainerMain {
     static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +62,9 @@ public final class TrainerMain {
             out.println(USAGE);
             return argv.length == 0 ? 2 : 0;
         }
+        if (argv[0].equals("retrain")) {
+            return new Retrain(out).run(argv);
+        }
         try {
             switch (argv[0]) {
                 case "train" -> train(argv);
@@ -82,9 +90,14 @@ public final class TrainerMain {
                        [--exclude-history] [--registry local:DIR|mlflow:URL] [--alias challenger]
               evaluate --data F --models SPEC,SPEC,... [--split SPEC] [--k 10] [--out results.json]
                        [--md table.md]
-              tune     --data F --model SPEC --grid key=v1,v2 [--grid ...] [--split SPEC] [--k 10]
-                       [--protocol all|new] [--out tune.json]
+              tune     --data F --model SPEC --grid key=v1,v2 [--grid ...] [--split SPEC] [--validation SPEC]
+                       [--k 10] [--protocol all|new] [--out tune.json]
+                       (validates inside the training part of --split, never on its test part)
               alias    --registry R --name NAME --alias ALIAS --version V
+              retrain  --data F|file:URI --model SPEC --out DIR --version N --registry R --name NAME
+                       --min-ndcg-gain X [--champion-alias champion] [--challenger-alias challenger]
+                       [--split SPEC] [--result FILE (default /dev/termination-log when writable)]
+                       (exit 0 = registered or gate failed, 1 = error, retry; 2 = usage)
             SPEC (model): popular | repeat | itemknn[:neighbours=100] | ease[:lambda=250]
                           | als[:factors=64:lambda=1:alpha=10:iterations=15:solver=cg|cholesky:cgSteps=3
                                 :scaleLambda=false:seed=42:threads=N]
@@ -93,8 +106,10 @@ public final class TrainerMain {
                                    :recency=1:rho=0:delta=0:trend=recent|lift:days=14
                                    :<the base's own keys, e.g. lambda=250>]
             SPEC (split): temporal:TRAIN_END,TEST_START[,TEST_END] | random-per-user:FRACTION:SEED
-              Online Retail defaults: evaluate/train temporal:2011-11-01,2011-11-01;
-                                      tune temporal:2011-10-01,2011-10-01,2011-11-01""";
+              Online Retail defaults: evaluate/train/retrain temporal:2011-11-01,2011-11-01;
+                                      tune temporal:2011-10-01,2011-10-01,2011-11-01 (October, inside the
+                                      training part of the former)
+            MAP@k divides by min(|R|, k); the tables also print MAP|R|, divided by |R|""";
 
     private void train(String[] argv) throws IOException {
         Args a = new Args(argv, 1, Set.of("data", "model", "out", "split", "k", "version", "name", "registry",
@@ -109,17 +124,7 @@ public final class TrainerMain {
             OfflineEvaluation ev = new OfflineEvaluation(data, Split.parse(split), a.integer("k", 10));
             Evaluator.ModelResult r = ev.run(spec.toString(), spec.create());
             out.print(ev.table());
-            int k = ev.k();
-            for (Evaluator.VariantResult v : r.variants()) {
-                String suffix = v.protocol().equals(Protocol.ALL_PURCHASES.label()) ? "" : "_new";
-                metrics.put("recall@" + k + suffix, v.recall());
-                metrics.put("ndcg@" + k + suffix, v.ndcg());
-                metrics.put("precision@" + k + suffix, v.precision());
-                metrics.put("map@" + k + suffix, v.map());
-                metrics.put("hr@" + k + suffix, v.hr());
-                metrics.put("mrr@" + k + suffix, v.mrr());
-                metrics.put("coverage@" + k + suffix, v.coverage());
-            }
+            metrics.putAll(metrics(ev, r));
         }
         // the artifact is trained on all the data; the metrics above come from the held-out split
         Interactions all = Interactions.of(data.interactions());
@@ -130,7 +135,7 @@ public final class TrainerMain {
         metrics.put("train_seconds", seconds);
         Map<String, Object> params = new LinkedHashMap<>(model.params());
         ModelMetadata meta = new ModelMetadata(model.type(), version, params, data.sha256(), all.items(),
-                a.flag("exclude-history"), metrics, Instant.now());
+                a.flag("exclude-history"), metrics, Instant.now(), itemShares(all), trainedUntil(all));
         Path dir = SavedModelExporter.export(model.export(), meta, outDir);
         out.printf(Locale.ROOT, "trained %s on %,d users x %,d items in %.1f s; wrote %s%n", spec,
                 all.users().size(), all.items().size(), seconds, dir);
@@ -158,8 +163,9 @@ public final class TrainerMain {
         for (String s : a.required("models").split(",")) {
             specs.add(ModelSpec.parse(s));
         }
-        OfflineEvaluation ev = new OfflineEvaluation(data, Split.parse(a.get("split", defaultSplit(data, false))),
-                a.integer("k", 10));
+        // the default only when no --split is given: generic data has none
+        String split = a.get("split", null) != null ? a.get("split", null) : defaultSplit(data, false);
+        OfflineEvaluation ev = new OfflineEvaluation(data, Split.parse(split), a.integer("k", 10));
         describe(ev);
         for (ModelSpec s : specs) {
             Evaluator.ModelResult r = ev.run(s.toString(), s.create());
@@ -182,7 +188,8 @@ public final class TrainerMain {
     }
 
     private void tune(String[] argv) throws IOException {
-        Args a = new Args(argv, 1, Set.of("data", "model", "grid", "split", "k", "protocol", "out"), Set.of());
+        Args a = new Args(argv, 1, Set.of("data", "model", "grid", "split", "validation", "k", "protocol", "out"),
+                Set.of());
         Dataset data = load(a.required("data"));
         ModelSpec base = ModelSpec.parse(a.required("model"));
         Protocol protocol = switch (a.get("protocol", "all")) {
@@ -204,11 +211,28 @@ public final class TrainerMain {
             }
             candidates = next;
         }
-        Split split = Split.parse(a.get("split", defaultSplit(data, true)));
-        if (split instanceof Split.RandomPerUser && protocol == Protocol.ALL_PURCHASES) {
+        // Settings are chosen inside the training part of the test split, never on its test rows, so that tune and
+        // then evaluate on the same --split reports a test number the tuning did not see.
+        String testSpec = a.get("split", null);
+        String validationSpec = a.get("validation", null);
+        Split test = Split.parse(testSpec != null ? testSpec : defaultSplit(data, false));
+        Split validation;
+        if (validationSpec != null) {
+            validation = Split.parse(validationSpec);
+        } else if (testSpec == null) {
+            validation = Split.parse(defaultSplit(data, true));
+        } else {
+            validation = Split.validation(test, data.interactions());
+        }
+        Split split = new Split.Nested(test, validation);
+        if (!split.temporal() && protocol == Protocol.ALL_PURCHASES) {
             protocol = Protocol.NEW_ITEMS;
         }
         OfflineEvaluation ev = new OfflineEvaluation(data, split, a.integer("k", 10));
+        int held = test.apply(data.interactions()).test().size();
+        out.printf(Locale.ROOT, "tuning on %s inside the training part of %s: its %,d test events are never used "
+                + "here (evaluate --split %s gives the test numbers)%n", validation.spec(), test.spec(), held,
+                test.spec());
         describe(ev);
         ModelSpec best = null;
         double bestNdcg = -1;
@@ -228,6 +252,8 @@ public final class TrainerMain {
         if (file != null) {
             Map<String, Object> report = ev.report();
             report.put("selectedBy", "ndcg@" + ev.k() + " (" + protocol.label() + ")");
+            report.put("testSplit", test.spec());
+            report.put("validationSplit", validation.spec());
             report.put("best", String.valueOf(best));
             write(Path.of(file), report);
         }
@@ -241,7 +267,7 @@ public final class TrainerMain {
     }
 
     private Dataset load(String file) throws IOException {
-        Path p = Path.of(file);
+        Path p = dataPath(file);
         if (!Files.isRegularFile(p)) {
             throw new IOException("no such file: " + file);
         }
@@ -260,7 +286,54 @@ public final class TrainerMain {
         out.println();
     }
 
-    private static String defaultSplit(Dataset d, boolean validation) {
+    /** A path, or a file: URI (the training Job's {@code --data}); other schemes are a usage error. */
+    static Path dataPath(String data) {
+        if (data.startsWith("file:")) {
+            return Path.of(java.net.URI.create(data));
+        }
+        if (data.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new IllegalArgumentException("--data: only paths and file: URIs can be read, got " + data);
+        }
+        return Path.of(data);
+    }
+
+    /** Held-out metrics as metadata and the registry record them: {@code ndcg@10}, ..., {@code ndcg@10_new}, ... */
+    static Map<String, Double> metrics(OfflineEvaluation ev, Evaluator.ModelResult r) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        int k = ev.k();
+        for (Evaluator.VariantResult v : r.variants()) {
+            String suffix = v.protocol().equals(Protocol.ALL_PURCHASES.label()) ? "" : "_new";
+            metrics.put("recall@" + k + suffix, v.recall());
+            metrics.put("ndcg@" + k + suffix, v.ndcg());
+            metrics.put("precision@" + k + suffix, v.precision());
+            metrics.put("map@" + k + suffix, v.map());
+            metrics.put("hr@" + k + suffix, v.hr());
+            metrics.put("mrr@" + k + suffix, v.mrr());
+            metrics.put("coverage@" + k + suffix, v.coverage());
+        }
+        return metrics;
+    }
+
+    /** {@link ModelMetadata#itemShares()} of the rows a model is fitted on: summed weight per item. */
+    static Map<String, Double> itemShares(Interactions fitted) {
+        SparseMatrix m = fitted.matrix();
+        double[] w = new double[m.cols()];
+        for (int k = 0; k < m.nnz(); k++) {
+            w[m.col(k)] += m.value(k);
+        }
+        Map<String, Double> weights = new HashMap<>(w.length * 2);
+        for (int i = 0; i < w.length; i++) {
+            weights.put(fitted.items().get(i), w[i]);
+        }
+        return Psi.shares(weights, ModelMetadata.SHARED_ITEMS);
+    }
+
+    /** {@link ModelMetadata#trainedUntil()}: the newest of the rows a model is fitted on. */
+    static Instant trainedUntil(Interactions fitted) {
+        return Instant.ofEpochSecond(Arrays.stream(fitted.lastTime()).max().orElse(0));
+    }
+
+    static String defaultSplit(Dataset d, boolean validation) {
         if (d.format() != Dataset.Format.ONLINE_RETAIL) {
             throw new IllegalArgumentException("--split is required for this data set");
         }

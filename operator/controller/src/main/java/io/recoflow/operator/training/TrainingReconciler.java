@@ -112,21 +112,21 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
             return done(ts, original, ctx, news, null);
         }
         String ns = ts.getMetadata().getNamespace();
-        List<Job> mine = ctx.getSecondaryResources(Job.class).stream()
-                .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? ""
-                        : j.getMetadata().getCreationTimestamp()))
+        boolean spark = ts.getSpec().trainer.engine == TrainingScheduleSpec.Engine.SPARK;
+        List<RunObject> mine = (spark ? Spark.runs(ctx.getClient(), ts) : ctx.getSecondaryResources(Job.class).stream()
+                .map(RunObject::of).toList()).stream()
+                .sorted(Comparator.comparing(RunObject::created))
                 .toList();
-        Job active = mine.stream().filter(j -> !finished(j)).reduce((a, b) -> b).orElse(null);
+        RunObject active = mine.stream().filter(j -> !j.finished()).reduce((a, b) -> b).orElse(null);
 
         // 1. the run in status has finished: read its result
         TrainingScheduleStatus.Run run = s.lastRun;
         if (run != null && TrainingStatus.RUNNING.equals(run.result)) {
-            Job job = mine.stream().filter(j -> j.getMetadata().getName().equals(run.job)).findFirst().orElse(null);
-            if (job != null && finished(job)) {
+            RunObject job = mine.stream().filter(j -> j.name().equals(run.job)).findFirst().orElse(null);
+            if (job != null && job.finished()) {
                 String message = terminationMessage(ctx, job);
                 RunResult result = parse(message);
-                String failure = failed(job) ? "the Job failed after " + attempts(job) + " attempts: "
-                        + jobMessage(job) : "the trainer wrote no result";
+                String failure = job.failed() ? job.failure() : "the trainer wrote no result";
                 TrainingStatus.finished(ts, run, result, failure, now);
                 announce(ts, rm, run, result, news, ctx);
             } else if (job == null) {
@@ -173,31 +173,37 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
         if (why != null) {
             String reason = why;
             if (active != null && ts.getSpec().concurrencyPolicy != TrainingScheduleSpec.ConcurrencyPolicy.Replace) {
-                String m = "run due (" + reason + ") but " + active.getMetadata().getName() + " is still running: "
+                String m = "run due (" + reason + ") but " + active.name() + " is still running: "
                         + "skipped (concurrencyPolicy Forbid)";
                 news.add(() -> events.normal(ts, Reason.TrainingSkipped, m));
             } else {
                 if (active != null) {
-                    jobs.delete(ns, active.getMetadata().getName());
-                    String replaced = active.getMetadata().getName();
+                    delete(ctx, ns, active, spark);
+                    String replaced = active.name();
                     news.add(() -> events.normal(ts, Reason.TrainingSkipped, "replaced " + replaced
                             + " (concurrencyPolicy Replace)"));
                 }
                 long version = now.getEpochSecond();
-                Job job = JobRenderer.render(ts, rm.getSpec().model, version);
-                jobs.apply(ts, job);
-                TrainingStatus.started(ts, job.getMetadata().getName(), version, reason, now);
-                active = job;
-                news.add(() -> events.normal(ts, Reason.TrainingStarted, "run " + version + " (Job "
-                        + job.getMetadata().getName() + "): " + reason));
+                String name = JobRenderer.name(ts, version);
+                if (spark) {
+                    String registered = ts.getSpec().registeredModel != null ? ts.getSpec().registeredModel
+                            : rm.getSpec().model;
+                    Spark.create(ctx.getClient(), SparkRenderer.render(ts, name, version, registered));
+                } else {
+                    jobs.apply(ts, JobRenderer.render(ts, rm.getSpec().model, version));
+                }
+                TrainingStatus.started(ts, name, version, reason, now);
+                String kind = spark ? "SparkApplication " : "Job ";
+                news.add(() -> events.normal(ts, Reason.TrainingStarted, "run " + version + " (" + kind + name
+                        + "): " + reason));
             }
         }
 
         // 4. history
-        List<Job> done = mine.stream().filter(TrainingReconciler::finished).toList();
+        List<RunObject> done = mine.stream().filter(RunObject::finished).toList();
         int keep = ts.getSpec().historyLimit == null ? 3 : ts.getSpec().historyLimit;
         for (int i = 0; i < done.size() - keep; i++) {
-            jobs.delete(ns, done.get(i).getMetadata().getName());
+            delete(ctx, ns, done.get(i), spark);
         }
 
         boolean running = s.lastRun != null && TrainingStatus.RUNNING.equals(s.lastRun.result);
@@ -206,7 +212,17 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
                 now);
         TrainingStatus.ready(ts, true, Reason.AsExpected, s.lastRun == null ? "waiting for the first run"
                 : "last run " + s.lastRun.version + ": " + s.lastRun.result, now);
-        return done(ts, original, ctx, news, next);
+        // a SparkApplication has no informer here (its CRD may not be installed): look again while one runs
+        Instant poll = spark && running ? now.plus(Spark.POLL) : null;
+        return done(ts, original, ctx, news, next == null || (poll != null && poll.isBefore(next)) ? poll : next);
+    }
+
+    private void delete(Context<TrainingSchedule> ctx, String ns, RunObject run, boolean spark) {
+        if (spark) {
+            Spark.delete(ctx.getClient(), ns, run.name());
+        } else {
+            jobs.delete(ns, run.name());
+        }
     }
 
     private void announce(TrainingSchedule ts, RecommendationModel rm, TrainingScheduleStatus.Run run,
@@ -310,34 +326,10 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
         return control.rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofMillis(50) : wait);
     }
 
-    static boolean finished(Job j) {
-        var st = j.getStatus();
-        return st != null && st.getConditions() != null && st.getConditions().stream().anyMatch(c ->
-                ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
-    }
-
-    static boolean failed(Job j) {
-        var st = j.getStatus();
-        return st != null && st.getConditions() != null && st.getConditions().stream().anyMatch(c ->
-                "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    private static int attempts(Job j) {
-        var st = j.getStatus();
-        return st == null || st.getFailed() == null ? 0 : st.getFailed();
-    }
-
-    private static String jobMessage(Job j) {
-        return j.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()))
-                .map(c -> c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage())).findFirst()
-                .orElse("failed");
-    }
-
     /** The newest terminated trainer container's message among the Job's pods. */
-    private String terminationMessage(Context<TrainingSchedule> ctx, Job job) {
-        String version = job.getMetadata().getLabels().get(JobRenderer.VERSION_LABEL);
+    private String terminationMessage(Context<TrainingSchedule> ctx, RunObject job) {
         return ctx.getSecondaryResources(Pod.class).stream()
-                .filter(p -> version != null && version.equals(p.getMetadata().getLabels().get(JobRenderer.VERSION_LABEL)))
+                .filter(p -> job.owns(p))
                 .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
                 .flatMap(p -> p.getStatus().getContainerStatuses().stream())
                 .filter(c -> c.getState() != null && c.getState().getTerminated() != null

@@ -1,6 +1,7 @@
 package io.recoflow.operator.training;
 
 import io.recoflow.common.ModelMetadata;
+import io.recoflow.common.Psi;
 import io.recoflow.common.RedisKeys;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.training.TrainingSchedule;
@@ -84,7 +85,7 @@ public class Triggers {
         Map<String, Double> trained;
         try {
             Path dir = Path.of(URI.create(st.servingUri)).resolve(Long.toString(st.servingVersion));
-            trained = itemShares(ModelMetadata.read(dir));
+            trained = ModelMetadata.read(dir).itemShares();
         } catch (Exception e) {
             return null;
         }
@@ -92,16 +93,7 @@ public class Triggers {
             return null;
         }
         Map<String, Double> recent = recent(d);
-        return recent == null || recent.isEmpty() ? null : psi(trained, recent);
-    }
-
-    // MERGE: ModelMetadata.itemShares() and common Psi come with the trainer change
-    static Map<String, Double> itemShares(ModelMetadata m) {
-        return null;
-    }
-
-    static double psi(Map<String, Double> expected, Map<String, Double> actual) {
-        return 0;
+        return recent == null || recent.isEmpty() ? null : Psi.of(trained, recent);
     }
 
     /** The feature worker's hourly popularity buckets of the window, summed per item. */

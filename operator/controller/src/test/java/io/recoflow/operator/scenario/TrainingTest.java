@@ -204,4 +204,49 @@ class TrainingTest extends OperatorHarness {
         assertThat(challenger.getSpec().stage).isEqualTo(Stage.CANDIDATE);
         awaitEvent("weekly", "Normal", "ChallengerExperiment");
     }
+
+    @Test
+    void theSparkEngineRunsASparkApplicationAndReadsItsDriversResult() throws Exception {
+        cluster.applyCrds(REPO.resolve("../shared/crds/third-party/spark-operator"));
+        servingV1();
+        TrainingSchedule s = schedule("spark-nightly", "@hourly");
+        s.getSpec().trainer.engine = TrainingScheduleSpec.Engine.SPARK;
+        s.getSpec().trainer.model = "als:factors=64";
+        s.getSpec().trainer.spark = new TrainingScheduleSpec.Spark();
+        s.getSpec().trainer.spark.image = "ghcr.io/recoflow/spark-retrain:0.1.0";
+        s.getSpec().historyLimit = 1;
+        client.resource(s).inNamespace(NS).create();
+        await(Duration.ofSeconds(20), () -> ts("spark-nightly"), t -> t.getStatus() != null
+                && t.getStatus().nextRun != null);
+        var apps = client.genericKubernetesResources("sparkoperator.k8s.io/v1beta2", "SparkApplication").inNamespace(NS);
+        for (int run = 1; run <= 2; run++) {
+            clock.advance(Duration.ofHours(1));
+            String name = await(Duration.ofSeconds(20), () -> ts("spark-nightly"), t -> t.getStatus().lastRun != null
+                    && "Running".equals(t.getStatus().lastRun.result)
+                    && apps.withName(t.getStatus().lastRun.job).get() != null).getStatus().lastRun.job;
+            long version = ts("spark-nightly").getStatus().lastRun.version;
+            var app = apps.withName(name).get();
+            assertThat(app.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("spark-nightly");
+            // the Spark operator's part: the driver pod ends with the result, the application COMPLETED
+            client.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata().withName(name + "-driver")
+                        .addToLabels("recoflow.io/training-schedule", "spark-nightly").endMetadata()
+                    .withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("x").endContainer()
+                    .endSpec()
+                    .withNewStatus().addNewContainerStatus().withName("spark-kubernetes-driver").withNewState()
+                        .withNewTerminated().withExitCode(0).withMessage(result("registered", version, 0.012, "spark"))
+                        .withFinishedAt("2026-11-25T08:00:00Z").endTerminated().endState().endContainerStatus()
+                    .endStatus().build()).create();
+            app.getAdditionalProperties().put("status", java.util.Map.of("applicationState",
+                    java.util.Map.of("state", "COMPLETED"), "driverInfo", java.util.Map.of("podName", name + "-driver")));
+            apps.resource(app).updateStatus();
+            TrainingSchedule done = await(Duration.ofSeconds(40), () -> ts("spark-nightly"), t -> name.equals(
+                    t.getStatus().lastRun.job) && "Registered".equals(t.getStatus().lastRun.result));
+            assertThat(done.getStatus().challengerVersion).isEqualTo(version);
+        }
+        // historyLimit 1: the first application is deleted
+        await(Duration.ofSeconds(40), () -> apps.list().getItems(), l -> l.size() == 1);
+        assertThat(cluster.requests()).extracting(io.recoflow.operator.testing.ApiRequest::rule)
+                .containsAll(RbacTest.SPARK_GRANTS);
+    }
 }

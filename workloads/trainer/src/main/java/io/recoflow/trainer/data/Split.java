@@ -1,5 +1,6 @@
 package io.recoflow.trainer.data;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,8 +15,11 @@ public sealed interface Split {
 
     TrainTest apply(List<Interaction> events);
 
-    /** The spec string this split was parsed from (round trip). */
+    /** The spec string this split was parsed from (round trip; a {@link Nested} split describes itself instead). */
     String spec();
+
+    /** Test events come after the training events, so a user's test purchases may repeat training items. */
+    boolean temporal();
 
     record TrainTest(List<Interaction> train, List<Interaction> test) {}
 
@@ -56,8 +60,55 @@ public sealed interface Split {
     }
 
 
+    /**
+     * The validation split {@code tune} uses inside {@code outer}'s training part when none is given: a temporal
+     * split validates on the window of the same length as its test window that ends at TRAIN_END (an open test window
+     * lasts to the last event); a random split holds out the same fraction, with the same seed, of the training part.
+     */
+    static Split validation(Split outer, List<Interaction> events) {
+        if (outer instanceof Temporal t) {
+            long end = t.testEnd();
+            if (end == Long.MAX_VALUE) {
+                end = t.apply(events).test().stream().mapToLong(Interaction::time).max()
+                        .orElseThrow(() -> new IllegalArgumentException(t.spec() + " leaves no test events")) + 1;
+            }
+            String start = Instant.ofEpochSecond(t.trainEnd() - (end - t.testStart())).toString();
+            return parse("temporal:" + start + "," + start + "," + Instant.ofEpochSecond(t.trainEnd()));
+        }
+        if (outer instanceof Nested) {
+            throw new IllegalArgumentException("no default validation split inside " + outer.spec());
+        }
+        return outer;
+    }
+
+    /**
+     * {@code inner} applied to the training part of {@code outer}: tuning on it never sees one of {@code outer}'s test
+     * events, so settings picked here can then be tested on {@code outer} without having been chosen on its test rows.
+     */
+    record Nested(Split outer, Split inner) implements Split {
+        @Override
+        public TrainTest apply(List<Interaction> events) {
+            return inner.apply(outer.apply(events).train());
+        }
+
+        @Override
+        public String spec() {
+            return inner.spec() + " within the training part of " + outer.spec();
+        }
+
+        @Override
+        public boolean temporal() {
+            return inner.temporal();
+        }
+    }
+
     /** Train on the past, test on a later window; events between the two are dropped. */
     record Temporal(long trainEnd, long testStart, long testEnd, String spec) implements Split {
+        @Override
+        public boolean temporal() {
+            return true;
+        }
+
         @Override
         public TrainTest apply(List<Interaction> events) {
             List<Interaction> train = new ArrayList<>();
@@ -78,6 +129,11 @@ public sealed interface Split {
      * stay in train only. Deterministic for a seed: each user's draw depends only on the seed and the user id.
      */
     record RandomPerUser(double fraction, long seed, String spec) implements Split {
+        @Override
+        public boolean temporal() {
+            return false;
+        }
+
         @Override
         public TrainTest apply(List<Interaction> events) {
             Map<String, TreeSet<String>> itemsByUser = new HashMap<>();

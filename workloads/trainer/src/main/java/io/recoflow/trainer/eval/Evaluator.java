@@ -22,7 +22,7 @@ public final class Evaluator {
      * users (the same for every model of one evaluation), for paired comparisons; it is not written to JSON.
      */
     public record VariantResult(String protocol, int users, double recall, double ndcg, double precision, double map,
-            double hr, double mrr, double coverage, @JsonIgnore double[] userNdcg) {}
+            double mapAllRelevant, double hr, double mrr, double coverage, @JsonIgnore double[] userNdcg) {}
 
     /** Everything measured for one model. */
     public record ModelResult(String model, String spec, Map<String, Object> params, double trainSeconds,
@@ -73,7 +73,7 @@ public final class Evaluator {
         }
         Metrics m = mean.mean();
         return new VariantResult(set.protocol().label(), mean.count(), m.recall(), m.ndcg(), m.precision(), m.map(),
-                m.hr(), m.mrr(), (double) shown.cardinality() / model.items(), userNdcg);
+                m.mapAllRelevant(), m.hr(), m.mrr(), (double) shown.cardinality() / model.items(), userNdcg);
     }
 
     private static double pct(long[] sorted, double q) {

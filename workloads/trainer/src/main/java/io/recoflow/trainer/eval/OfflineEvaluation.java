@@ -1,6 +1,7 @@
 package io.recoflow.trainer.eval;
 
 import io.recoflow.trainer.data.Dataset;
+import io.recoflow.trainer.data.Interaction;
 import io.recoflow.trainer.data.Interactions;
 import io.recoflow.trainer.data.Split;
 import io.recoflow.trainer.model.Recommender;
@@ -20,6 +21,7 @@ public final class OfflineEvaluation {
     private final Interactions train;
     private final List<EvalSet> sets;
     private final int k;
+    private final long testFrom;
     private final List<Evaluator.ModelResult> results = new ArrayList<>();
 
     public OfflineEvaluation(Dataset data, Split split, int k) {
@@ -32,8 +34,9 @@ public final class OfflineEvaluation {
                     + " events) or test (" + tt.test().size() + " events) empty");
         }
         this.train = Interactions.of(tt.train());
+        this.testFrom = tt.test().stream().mapToLong(Interaction::time).min().orElseThrow();
         List<EvalSet> s = new ArrayList<>();
-        if (split instanceof Split.Temporal) {
+        if (split.temporal()) {
             s.add(EvalSet.of(train, tt.test(), Protocol.ALL_PURCHASES));
         }
         s.add(EvalSet.of(train, tt.test(), Protocol.NEW_ITEMS));
@@ -57,6 +60,31 @@ public final class OfflineEvaluation {
 
     public int k() {
         return k;
+    }
+
+    public Split split() {
+        return split;
+    }
+
+    /** Epoch seconds of the earliest test event: a model trained on events at or after it has seen test data. */
+    public long testFrom() {
+        return testFrom;
+    }
+
+    /** The user set of one protocol. */
+    public EvalSet set(Protocol p) {
+        return sets.stream().filter(s -> s.protocol() == p).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(split.spec() + " has no '" + p.label() + "' protocol"));
+    }
+
+    /** The protocol a single-number comparison uses: all purchases when the split has it, else new items only. */
+    public Protocol headline() {
+        return sets.get(0).protocol();
+    }
+
+    /** Scores an already fitted model (one of {@link #run}'s) again at another cut-off, e.g. recall@20. */
+    public Evaluator.VariantResult score(Recommender fitted, Protocol p, int cutoff) {
+        return Evaluator.score(fitted, set(p), cutoff, new ArrayList<>());
     }
 
     public Evaluator.ModelResult run(String label, Recommender model) {
@@ -96,16 +124,21 @@ public final class OfflineEvaluation {
                 if (BASELINES.contains(r.model())) {
                     continue;
                 }
-                for (Evaluator.VariantResult v : r.variants()) {
-                    Evaluator.VariantResult bv = b.variants().stream()
-                            .filter(x -> x.protocol().equals(v.protocol())).findFirst().orElseThrow();
-                    Paired.Diff d = Paired.bootstrap(v.userNdcg(), bv.userNdcg(), Paired.RESAMPLES, Paired.SEED);
-                    out.add(new Comparison(r.spec(), b.spec(), v.protocol(), v.users(), v.ndcg(), bv.ndcg(),
-                            d.mean(), d.lo(), d.hi(), bv.ndcg() > 0 ? d.mean() / bv.ndcg() : Double.NaN));
+                for (EvalSet s : sets) {
+                    out.add(compare(r, b, s.protocol()));
                 }
             }
         }
         return out;
+    }
+
+    /** {@code model} against {@code baseline} (two results of this evaluation) on the same users of protocol p. */
+    public static Comparison compare(Evaluator.ModelResult model, Evaluator.ModelResult baseline, Protocol p) {
+        Evaluator.VariantResult v = model.variant(p);
+        Evaluator.VariantResult bv = baseline.variant(p);
+        Paired.Diff d = Paired.bootstrap(v.userNdcg(), bv.userNdcg(), Paired.RESAMPLES, Paired.SEED);
+        return new Comparison(model.spec(), baseline.spec(), v.protocol(), v.users(), v.ndcg(), bv.ndcg(), d.mean(),
+                d.lo(), d.hi(), bv.ndcg() > 0 ? d.mean() / bv.ndcg() : Double.NaN);
     }
 
     /** The JSON document written by {@code evaluate}. */
@@ -132,6 +165,7 @@ public final class OfflineEvaluation {
                 "java", System.getProperty("java.version"), "maxHeapMb", Runtime.getRuntime().maxMemory() >> 20));
         m.put("results", results);
         m.put("comparisons", comparisons());
+        m.put("mapDefinition", mapLegend());
         m.put("comparisonMethod", "mean per-user NDCG@" + k + " difference (model - baseline), 95 % percentile "
                 + "bootstrap over users, " + Paired.RESAMPLES + " resamples, seed " + Paired.SEED);
         return m;
@@ -146,17 +180,19 @@ public final class OfflineEvaluation {
         for (EvalSet set : sets) {
             Protocol p = set.protocol();
             sb.append(String.format(Locale.ROOT, "%n**%s** (%,d users, k = %d)%n%n", p.label(), set.users().size(), k));
-            sb.append("| model | Recall@10 | NDCG@10 | Precision@10 | MAP@10 | HR@10 | MRR@10 | coverage@10 "
-                    + "| train s | score p50 µs | score p95 µs | peak heap MB |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            sb.append(String.format(Locale.ROOT, "| model | Recall@%1$d | NDCG@%1$d | Precision@%1$d | MAP@%1$d "
+                    + "÷min(R,%1$d) | MAP@%1$d ÷R | HR@%1$d | MRR@%1$d | coverage@%1$d | train s | score p50 µs "
+                    + "| score p95 µs | peak heap MB |%n", k));
+            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Evaluator.ModelResult r : results) {
                 Evaluator.VariantResult v = r.variant(p);
                 sb.append(String.format(Locale.ROOT,
-                        "| `%s` | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f | %.2f | %.0f | %.0f | %.0f |%n",
-                        r.spec(), v.recall(), v.ndcg(), v.precision(), v.map(), v.hr(), v.mrr(), v.coverage(),
-                        r.trainSeconds(), r.scoringP50Us(), r.scoringP95Us(), r.peakHeapMb()));
+                        "| `%s` | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f | %.2f | %.0f | %.0f | %.0f |%n",
+                        r.spec(), v.recall(), v.ndcg(), v.precision(), v.map(), v.mapAllRelevant(), v.hr(), v.mrr(),
+                        v.coverage(), r.trainSeconds(), r.scoringP50Us(), r.scoringP95Us(), r.peakHeapMb()));
             }
         }
+        sb.append(String.format(Locale.ROOT, "%n%s%n", mapLegend()));
         List<Comparison> cs = comparisons();
         if (!cs.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%n**paired NDCG@%d difference vs baseline** (mean over users of model "
@@ -173,21 +209,29 @@ public final class OfflineEvaluation {
         return sb.toString();
     }
 
+    /** Published tables divide MAP@k two ways; the tables print both and say which is which. */
+    String mapLegend() {
+        return String.format(Locale.ROOT, "MAP@%1$d divides the summed precision at the hits by min(|R|, %1$d) (a "
+                + "perfect top-%1$d scores 1); MAP|R| divides by |R|, the relevant test items, as some published "
+                + "tables do (JSON: map, mapAllRelevant)", k);
+    }
+
     /** A plain-text table: one row per model and protocol. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-42s %-15s %6s %8s %8s %8s %8s %8s %8s %7s %8s %8s %8s %8s%n",
-                "model", "protocol", "users", "Recall", "NDCG", "Prec", "MAP", "HR", "MRR", "Cov", "train s",
-                "p50 us", "p95 us", "heap MB"));
+        sb.append(String.format(Locale.ROOT, "%-42s %-15s %6s %8s %8s %8s %8s %8s %8s %8s %7s %8s %8s %8s %8s%n",
+                "model", "protocol", "users", "Recall", "NDCG", "Prec", "MAP", "MAP|R|", "HR", "MRR", "Cov",
+                "train s", "p50 us", "p95 us", "heap MB"));
         for (Evaluator.ModelResult r : results) {
             for (Evaluator.VariantResult v : r.variants()) {
                 sb.append(String.format(Locale.ROOT,
-                        "%-42s %-15s %6d %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %7.3f %8.2f %8.0f %8.0f %8.0f%n",
-                        r.spec(), v.protocol(), v.users(), v.recall(), v.ndcg(), v.precision(), v.map(), v.hr(),
-                        v.mrr(), v.coverage(), r.trainSeconds(), r.scoringP50Us(), r.scoringP95Us(),
-                        r.peakHeapMb()));
+                        "%-42s %-15s %6d %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %7.3f %8.2f %8.0f %8.0f %8.0f%n",
+                        r.spec(), v.protocol(), v.users(), v.recall(), v.ndcg(), v.precision(), v.map(),
+                        v.mapAllRelevant(), v.hr(), v.mrr(), v.coverage(), r.trainSeconds(), r.scoringP50Us(),
+                        r.scoringP95Us(), r.peakHeapMb()));
             }
         }
+        sb.append(mapLegend()).append('\n');
         List<Comparison> cs = comparisons();
         if (!cs.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%npaired NDCG@%d difference vs baseline (95 %% bootstrap CI over "

@@ -72,6 +72,32 @@ class SplitTest {
         assertThat(pairs(Split.parse("random-per-user:0.2:8").apply(events).test())).isNotEqualTo(testPairs);
     }
 
+    @Test
+    void aNestedSplitNeverTouchesTheOuterTestPart() {
+        for (String spec : new String[] {"random-per-user:0.25:42", "temporal:2011-11-01,2011-11-01,2011-12-01"}) {
+            Split outer = Split.parse(spec);
+            Split.TrainTest o = outer.apply(events);
+            Split.TrainTest n = new Split.Nested(outer, Split.validation(outer, events)).apply(events);
+            assertThat(n.train()).as(spec).isNotEmpty();
+            assertThat(n.test()).as(spec).isNotEmpty();
+            Set<Interaction> outerTrain = new HashSet<>(o.train());
+            assertThat(outerTrain.containsAll(n.train()) && outerTrain.containsAll(n.test())).as(spec).isTrue();
+            assertThat(n.train().size() + n.test().size()).as(spec).isLessThanOrEqualTo(o.train().size());
+        }
+        // a temporal test window of 30 days validates on the 30 days before TRAIN_END
+        assertThat(Split.validation(Split.parse("temporal:2011-11-01,2011-11-01,2011-12-01"), events).spec())
+                .isEqualTo("temporal:2011-10-02T00:00:00Z,2011-10-02T00:00:00Z,2011-11-01T00:00:00Z");
+        // an open one lasts to the last event (2011-12-09 12:50 in the sample)
+        Split open = Split.validation(Split.parse("temporal:2011-11-01,2011-11-01"), events);
+        assertThat(((Split.Temporal) open).trainEnd()).isEqualTo(Times.parse("2011-11-01")
+                - (events.stream().mapToLong(Interaction::time).max().orElseThrow() + 1 - Times.parse("2011-11-01")));
+        assertThat(new Split.Nested(Split.parse("random-per-user:0.2:1"), open).temporal()).isTrue();
+        // the Online Retail tuning default is such a split: October lies in the training part of the test split
+        Split.TrainTest retail = new Split.Nested(Split.parse("temporal:2011-11-01,2011-11-01"),
+                Split.parse("temporal:2011-10-01,2011-10-01,2011-11-01")).apply(events);
+        assertThat(retail).isEqualTo(Split.parse("temporal:2011-10-01,2011-10-01,2011-11-01").apply(events));
+    }
+
     private static Set<String> pairs(List<Interaction> l) {
         return l.stream().map(e -> e.user() + "/" + e.item()).collect(Collectors.toSet());
     }

@@ -25,14 +25,27 @@ class MetricsTest {
         assertThat(m.mrr()).isEqualTo(1.0);
         // DCG = 1/log2(2) + 1/log2(4) = 1.5; IDCG = 1 + 1/log2(3) + 1/log2(4)
         assertThat(m.ndcg()).isCloseTo(1.5 / (1 + 1 / (Math.log(3) / Math.log(2)) + 0.5), within(1e-12));
-        // AP = (1/1 + 2/3) / min(3, 4)
+        // AP = (1/1 + 2/3) / min(3, 4); |R| <= k, so both MAP conventions agree
         assertThat(m.map()).isCloseTo((1 + 2.0 / 3) / 3, within(1e-12));
+        assertThat(m.mapAllRelevant()).isEqualTo(m.map());
+    }
+
+    @Test
+    void mapDividesByMinOfRelevantAndKOrByAllRelevant() {
+        // k = 3, relevant {1, 2, 3, 4, 5}; hits at ranks 1 and 3: precision sum 1/1 + 2/3
+        Metrics m = Metrics.of(new int[] {1, 9, 2}, set(1, 2, 3, 4, 5), 3);
+        assertThat(m.map()).isCloseTo((1 + 2.0 / 3) / 3, within(1e-12)); // / min(5, 3)
+        assertThat(m.mapAllRelevant()).isCloseTo((1 + 2.0 / 3) / 5, within(1e-12)); // / |R|
+        Metrics.Mean mean = new Metrics.Mean();
+        mean.add(m);
+        mean.add(Metrics.of(new int[] {1}, set(1), 1));
+        assertThat(mean.mean().mapAllRelevant()).isCloseTo(((1 + 2.0 / 3) / 5 + 1) / 2, within(1e-12));
     }
 
     @Test
     void missesEverything() {
         Metrics m = Metrics.of(new int[] {1, 2, 3}, set(4), 3);
-        assertThat(m).isEqualTo(new Metrics(0, 0, 0, 0, 0, 0));
+        assertThat(m).isEqualTo(new Metrics(0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test
@@ -52,6 +65,7 @@ class MetricsTest {
         Metrics m = Metrics.of(new int[] {1, 2}, set(1, 2, 3, 4), 2);
         assertThat(m.ndcg()).isCloseTo(1.0, within(1e-12));
         assertThat(m.map()).isCloseTo(1.0, within(1e-12));
+        assertThat(m.mapAllRelevant()).isCloseTo(0.5, within(1e-12));
         assertThat(m.recall()).isCloseTo(0.5, within(1e-12));
     }
 
