@@ -64,7 +64,7 @@ public class Triggers {
         return new Fired(null, psi);
     }
 
-    Double newEvents(long seconds) {
+    public Double newEvents(long seconds) {
         try {
             return prometheus.scalar(String.format(Locale.ROOT, NEW_EVENTS, seconds));
         } catch (Prometheus.QueryException e) {

@@ -249,4 +249,75 @@ class TrainingTest extends OperatorHarness {
         assertThat(cluster.requests()).extracting(io.recoflow.operator.testing.ApiRequest::rule)
                 .containsAll(RbacTest.SPARK_GRANTS);
     }
+
+    @Test
+    void driftOfTheRecentItemsFromTheChampionsTrainingDataStartsARun() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        var redis = new redis.embedded.RedisServer(port);
+        redis.start();
+        try (var jedis = new redis.clients.jedis.JedisPooled("127.0.0.1", port)) {
+            // the champion was trained on A and B half and half
+            java.nio.file.Path dir = models.resolve("1");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.write(dir.resolve("saved_model.pb"), new byte[] {0x08, 0x01});
+            new io.recoflow.common.ModelMetadata("ease", 1, java.util.Map.of(), "0".repeat(64), List.of("A", "B", "C"),
+                    true, java.util.Map.of("ndcg@10", 0.3), java.time.Instant.parse("2026-11-25T06:00:00Z"),
+                    java.util.Map.of("A", 0.5, "B", 0.5), null).write(dir);
+            String base = models.toUri().toString();
+            create(Fixtures.model("retail-recs", Strategy.CANARY, 300));
+            create(Fixtures.version("retail-recs", 1, base, Stage.PRODUCTION));
+            await(Duration.ofSeconds(20), () -> rm("retail-recs"), r -> r.getStatus() != null
+                    && r.getStatus().phase == ModelPhase.Serving);
+            // this hour, shoppers look at A as before, but mostly at C: PSI = 0.5 ln(0.5/0.8)... over the bins
+            long hour = Math.floorDiv(System.currentTimeMillis(), 3_600_000L);
+            String bucket = io.recoflow.common.RedisKeys.popularityBucket(hour);
+            jedis.zadd(bucket, 50, "A");
+            jedis.zadd(bucket, 50, "B");
+            outcome = j -> new Exit(0, result("registered", version(j), 0.01, "ok"));
+            TrainingSchedule s = schedule("drifting", null);
+            s.getSpec().triggers = new TrainingScheduleSpec.Triggers();
+            s.getSpec().triggers.checkIntervalSeconds = 10L;
+            s.getSpec().triggers.drift = new TrainingScheduleSpec.Drift();
+            s.getSpec().triggers.drift.redis = "127.0.0.1:" + port;
+            client.resource(s).inNamespace(NS).create();
+            // as trained: PSI 0, nothing starts
+            TrainingSchedule calm = await(Duration.ofSeconds(20), () -> ts("drifting"), t -> t.getStatus() != null
+                    && t.getStatus().psi != null);
+            assertThat(calm.getStatus().psi).isEqualTo(0.0);
+            assertThat(calm.getStatus().lastRun).isNull();
+            jedis.zadd(bucket, 400, "C");
+            TrainingSchedule drifted = await(Duration.ofSeconds(30), () -> ts("drifting"), t -> t.getStatus().lastRun
+                    != null);
+            assertThat(drifted.getStatus().lastRun.trigger).startsWith("drift: PSI").contains("> 0.2");
+            assertThat(drifted.getStatus().psi).isGreaterThan(0.2);
+            awaitEvent("drifting", "Normal", "TrainingStarted");
+        } finally {
+            redis.stop();
+        }
+    }
+
+    @Test
+    void enoughNewEventsStartARun() throws Exception {
+        try (var prom = io.recoflow.operator.model.analysis.PrometheusFixture.start()) {
+            prom.gauge("recoflow_worker_events_total{outcome=\"applied\",type=\"purchase\"}", 100);
+            var triggers = new io.recoflow.operator.training.Triggers(prom.url);
+            servingV1();
+            TrainingSchedule s = schedule("busy", null);
+            s.getSpec().triggers = new TrainingScheduleSpec.Triggers();
+            s.getSpec().triggers.minNewEvents = 50_000L;
+            // the operator under test reads no Prometheus: ask the trigger itself, on the schedule as written
+            TrainingSchedule created = client.resource(s).inNamespace(NS).create();
+            var rm = rm("retail-recs");
+            java.time.Instant now = java.time.Instant.now();
+            await(Duration.ofSeconds(20), () -> triggers.check(created, rm, now.plusSeconds(300)), f -> f.why() == null
+                    && triggers.newEvents(300) != null);
+            prom.gauge("recoflow_worker_events_total{outcome=\"applied\",type=\"purchase\"}", 60_100);
+            var fired = await(Duration.ofSeconds(30), () -> triggers.check(created, rm, now.plusSeconds(300)),
+                    f -> f.why() != null);
+            assertThat(fired.why()).startsWith("new data: ").contains("events applied since").endsWith("(>= 50000)");
+        }
+    }
 }
