@@ -115,7 +115,7 @@ final class Retrain {
                 Split.parse(split);
             }
             return new Request(TrainerMain.dataPath(a.required("data")), ModelSpec.parse(a.required("model")),
-                    Path.of(a.required("out")), version, ModelRegistry.open(a.required("registry")),
+                    TrainerMain.localPath("--out", a.required("out")), version, ModelRegistry.open(a.required("registry")),
                     a.required("name"), a.get("champion-alias", ModelRegistry.CHAMPION),
                     a.get("challenger-alias", ModelRegistry.CHALLENGER), minGain, split);
         }

@@ -116,7 +116,7 @@ public final class TrainerMain {
                 "alias"), Set.of("exclude-history"));
         Dataset data = load(a.required("data"));
         ModelSpec spec = ModelSpec.parse(a.required("model"));
-        Path outDir = Path.of(a.required("out"));
+        Path outDir = localPath("--out", a.required("out"));
         long version = Long.parseLong(a.get("version", Long.toString(Instant.now().getEpochSecond())));
         Map<String, Double> metrics = new LinkedHashMap<>();
         String split = a.get("split", null);
@@ -288,13 +288,23 @@ public final class TrainerMain {
 
     /** A path, or a file: URI (the training Job's {@code --data}); other schemes are a usage error. */
     static Path dataPath(String data) {
-        if (data.startsWith("file:")) {
-            return Path.of(java.net.URI.create(data));
+        return localPath("--data", data);
+    }
+
+    /**
+     * A path or {@code file:} URI (what the operator renders from a TrainingSchedule); object-store URIs are refused
+     * with a usage error: this trainer reads and writes a filesystem (mount the lake or model store as a volume;
+     * the Spark engine reads s3a:// and abfss:// itself).
+     */
+    static Path localPath(String flag, String value) {
+        if (value.startsWith("file:")) {
+            return Path.of(java.net.URI.create(value));
         }
-        if (data.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("--data: only paths and file: URIs can be read, got " + data);
+        if (value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new IllegalArgumentException(flag + ": only paths and file: URIs, got " + value
+                    + " (mount the store as a volume, or use the Spark engine)");
         }
-        return Path.of(data);
+        return Path.of(value);
     }
 
     /** Held-out metrics as metadata and the registry record them: {@code ndcg@10}, ..., {@code ndcg@10_new}, ... */

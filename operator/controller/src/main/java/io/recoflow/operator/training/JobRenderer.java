@@ -59,6 +59,31 @@ public final class JobRenderer {
         return l;
     }
 
+    static List<io.fabric8.kubernetes.api.model.VolumeMount> mounts(TrainingScheduleSpec.Trainer t) {
+        List<io.fabric8.kubernetes.api.model.VolumeMount> out = new ArrayList<>();
+        if (t.volumes != null) {
+            for (int i = 0; i < t.volumes.size(); i++) {
+                var m = t.volumes.get(i);
+                out.add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("store-" + i)
+                        .withMountPath(m.mountPath).withReadOnly(Boolean.TRUE.equals(m.readOnly)).build());
+            }
+        }
+        return out;
+    }
+
+    static List<io.fabric8.kubernetes.api.model.Volume> volumes(TrainingScheduleSpec.Trainer t) {
+        List<io.fabric8.kubernetes.api.model.Volume> out = new ArrayList<>();
+        if (t.volumes != null) {
+            for (int i = 0; i < t.volumes.size(); i++) {
+                var m = t.volumes.get(i);
+                out.add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("store-" + i)
+                        .withNewPersistentVolumeClaim().withClaimName(m.claimName)
+                        .withReadOnly(Boolean.TRUE.equals(m.readOnly)).endPersistentVolumeClaim().build());
+            }
+        }
+        return out;
+    }
+
     public static Job render(TrainingSchedule ts, String model, long version) {
         TrainingScheduleSpec s = ts.getSpec();
         var resources = s.trainer.resources != null ? s.trainer.resources : new ResourceRequirementsBuilder()
@@ -74,6 +99,7 @@ public final class JobRenderer {
                 // the result JSON: Kubernetes copies the file into the terminated state's message
                 .withTerminationMessagePath(RESULT_PATH)
                 .withTerminationMessagePolicy("File")
+                .withVolumeMounts(mounts(s.trainer))
                 .withNewSecurityContext()
                     .withAllowPrivilegeEscalation(false)
                     .withRunAsNonRoot(true)
@@ -97,6 +123,7 @@ public final class JobRenderer {
                                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                             .endSecurityContext()
                             .withContainers(container)
+                            .withVolumes(volumes(s.trainer))
                         .endSpec()
                     .endTemplate()
                 .endSpec()

@@ -230,7 +230,8 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
         String v = "run " + run.version;
         switch (run.result) {
             case TrainingStatus.REGISTERED -> {
-                String m = v + ": the challenger passed the gate (ndcg@10 gain " + run.gain + ") and is registered"
+                String gate = run.gain == null ? "no champion to gate against" : "ndcg@10 gain " + run.gain;
+                String m = v + ": the challenger passed the gate (" + gate + ") and is registered"
                         + " with alias challenger" + (result != null && result.registryVersion() != null
                         ? " (registry version " + result.registryVersion() + ")" : "");
                 news.add(() -> events.normal(ts, Reason.TrainingRegistered, m));

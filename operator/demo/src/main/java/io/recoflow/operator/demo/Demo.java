@@ -20,6 +20,7 @@ import io.recoflow.operator.api.spec.ArtifactSource;
 import io.recoflow.operator.api.spec.ModelVersionSpec;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.status.ModelPhase;
+import io.recoflow.operator.api.training.TrainingSchedule;
 import io.recoflow.operator.budget.Enforcement;
 import io.recoflow.operator.budget.Forecast;
 import io.recoflow.operator.config.Settings;
@@ -43,6 +44,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -51,8 +53,8 @@ import java.util.stream.Stream;
 /**
  * The `demo` command: the operator against an in-process CRUD mock API server, a fake kubelet that makes the
  * model server pods ready and a simulated Prometheus ({@link FakePrometheus}), so nothing outside the JVM is
- * needed. Applies crds/ and examples/ (but the A/B test, the ClusterTargets and the budget, which get their own
- * steps), then:
+ * needed. Applies crds/ and examples/ (but the A/B test, the ClusterTargets, the budget and the training schedule,
+ * which get their own steps), then:
  * <ol>
  *   <li>the first production version comes up;</li>
  *   <li>an A/B test of the candidate against it (examples/retail-recs-ab.yaml, its analysis shortened to the
@@ -64,7 +66,12 @@ import java.util.stream.Stream;
  *   <li>a $500 monthly budget over that model (examples/budget.yaml) on SIMULATED spend ({@link FakeCosts}): a GPU
  *       node pool left running drives the month past 80, 90 and 100 % (a simulated webhook gets the forecast's
  *       notice), and the model caps its members' HPAs and moves its traffic to the cheaper cluster; the clock then
- *       jumps into the next month ({@link DemoClock}), which releases every action.</li>
+ *       jumps into the next month ({@link DemoClock}), which releases every action;</li>
+ *   <li>retraining: the nightly TrainingSchedule of examples/training.yaml (no triggers: the demo has no feature
+ *       worker and no Redis) over the first model with a SIMULATED trainer ({@link FakeTrainer}); the clock jumps to
+ *       just before two nights' ticks: the first challenger fails the offline gate, the second passes it and gets a
+ *       ModelVersion and an A/B test against the champion, which the demo leaves to run. Last, as the budget step's
+ *       clock jumps would fire the nightly tick.</li>
  * </ol>
  * Each step must finish within {@link #STEP_LIMIT} of wall time at the default speed (clock x60).
  */
@@ -73,7 +80,7 @@ public final class Demo {
     static final Duration STEP_LIMIT = Duration.ofSeconds(60);
     static final String AB_EXAMPLE = "retail-recs-ab.yaml";
     static final String BUDGET_EXAMPLE = "budget.yaml";
-    /** The retraining schedule: its nightly tick would fire on the budget step's clock jumps. */
+    /** The retraining schedule, step 6: its nightly tick would fire on the budget step's clock jumps. */
     static final String TRAINING_EXAMPLE = "training.yaml";
     private final Path root;
     private final int speed;
@@ -141,7 +148,8 @@ public final class Demo {
                 try (Stream<Path> files = Files.list(root.resolve("examples"))) {
                     // ClusterTargets come in step 4, with Secrets for the demo's member API servers; the A/B test in
                     // step 2: running from the start it would hold the model's rollouts; the budget in step 5, over
-                    // the members and with its source and namespace changed for the demo
+                    // the members and with its source and namespace changed for the demo; the training schedule
+                    // in step 6, after the budget's clock jumps
                     for (Path f : files.filter(p -> p.toString().endsWith(".yaml")
                             && !p.getFileName().toString().startsWith("clustertargets")
                             && !p.getFileName().toString().equals(AB_EXAMPLE)
@@ -166,6 +174,7 @@ public final class Demo {
                 watch(client, () -> phase(client, ModelPhase.RolledBack) && ready(client));
 
                 multiCluster(cluster, client, v2, prometheus.url());
+                training(client);
 
                 say("Reconcile timings (operator_sdk_controllers_execution_reconcile_seconds):");
                 reconcileStats(meters);
@@ -630,8 +639,11 @@ public final class Demo {
     }
 
     private static boolean event(KubernetesClient client, String reason) {
-        return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .anyMatch(e -> reason.equals(e.getReason()));
+        return event(client.v1().events().inNamespace(NS).list().getItems(), reason);
+    }
+
+    private static boolean event(java.util.List<Event> events, String reason) {
+        return events.stream().anyMatch(e -> reason.equals(e.getReason()));
     }
 
     private static void editModel(KubernetesClient client, java.util.function.Consumer<RecommendationModel> change) {
@@ -672,6 +684,145 @@ public final class Demo {
                 out.println(table);
                 last = table;
             }
+            if (ok) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("demo step did not finish within " + STEP_LIMIT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Step 6 jumps the operator's clock to this long before each tick: a night at x60 is 24 min of wall time. */
+    static final Duration BEFORE_TICK = Duration.ofSeconds(30);
+    private String lastSchedules = "";
+    private final java.util.Set<String> shownJobs = new java.util.HashSet<>();
+
+    /**
+     * Step 6: the retraining example over the first model, its Jobs run by a SIMULATED trainer ({@link FakeTrainer}).
+     * Two nights: the clock jumps to just before each 02:00 tick; the first challenger fails the gate, the second
+     * passes it, and with {@code onSuccess: experiment} the schedule creates its ModelVersion and an ABExperiment
+     * champion vs challenger, which the demo does not follow (its analysis takes a week of demo clock).
+     */
+    private void training(KubernetesClient client) throws Exception {
+        Path file = root.resolve("examples").resolve(TRAINING_EXAMPLE);
+        TrainingSchedule ts;
+        try (var in = Files.newInputStream(file)) {
+            ts = client.resources(TrainingSchedule.class).load(in).item();
+        }
+        String name = ts.getMetadata().getName();
+        var spec = ts.getSpec();
+        say("6. retraining: the TrainingSchedule " + name + " (" + root.relativize(file) + ") retrains model "
+                + spec.modelRef + " (" + spec.trainer.model + ") on schedule \"" + spec.schedule + "\" (UTC), gate:"
+                + " ndcg@10 gain >= " + spec.gate.minNdcgGain + " over the champion");
+        say("   trainer: SIMULATED (FakeTrainer): a stand-in for the Job controller ends each training Job's pod after "
+                + FakeTrainer.TRAINING.toMinutes() + " min of demo clock with exit 0 and the result JSON the trainer's"
+                + " retrain writes to /dev/termination-log (made-up figures; nothing is trained or registered); "
+                + FakeTrainer.E2E + " runs the real trainer as the Job");
+        say("   adjusted for the demo:");
+        if (spec.triggers != null) {
+            say("     spec.triggers removed (minNewEvents " + spec.triggers.minNewEvents + ", drift psi "
+                    + (spec.triggers.drift == null ? null : spec.triggers.drift.psi) + "): the demo has no feature"
+                    + " worker metrics and no Redis; the schedule alone starts runs");
+            spec.triggers = null;
+        }
+        say("     spec.schedule stays: instead the operator's clock jumps to " + BEFORE_TICK.toSeconds() + " s before"
+                + " each tick (a day at x" + speed + " is " + Duration.ofDays(1).toMinutes() / speed + " min)");
+        if (spec.onSuccess == io.recoflow.operator.api.training.TrainingScheduleSpec.OnSuccess.EXPERIMENT) {
+            say("     spec.onSuccess experiment stays: a passing challenger gets a ModelVersion and an ABExperiment"
+                    + " against the champion; the demo stops there (analysis.minDurationSeconds "
+                    + spec.experiment.analysis.minDurationSeconds + " stays too)");
+        }
+        ts.getMetadata().setNamespace(NS);
+        live = e -> e.getInvolvedObject().getName() != null && e.getInvolvedObject().getName().startsWith(name)
+                && java.util.Set.of("TrainingSchedule", "ModelVersion", "ABExperiment")
+                .contains(e.getInvolvedObject().getKind());
+        try (FakeTrainer trainer = new FakeTrainer(client, clock).start()) {
+            say("   kubectl apply -f " + root.relativize(file));
+            client.resource(ts).inNamespace(NS).create();
+            trainingWatch(client, name, (t, events) -> t.getStatus() != null && t.getStatus().nextRun != null);
+
+            tick(client, name, "the first night");
+            trainingWatch(client, name, (t, events) -> result(t, io.recoflow.operator.training.TrainingStatus
+                    .GATE_FAILED) && event(events, "TrainingGateFailed"));
+            var run = schedule(client, name).getStatus();
+            say("   status.lastRun: " + run.lastRun.result + ", gain " + run.lastRun.gain + " (challenger ndcg@10 "
+                    + run.challengerMetrics.get("ndcg@10") + " vs champion " + run.championMetrics.get("ndcg@10")
+                    + "), message: " + run.lastRun.message);
+
+            tick(client, name, "the second night");
+            // until the experiment has a phase, so that its table shows one
+            trainingWatch(client, name, (t, events) -> result(t, io.recoflow.operator.training.TrainingStatus
+                    .REGISTERED) && event(events, "ChallengerExperiment") && Optional.ofNullable(experiment(client,
+                    NS + "/" + t.getStatus().lastRun.job)).map(x -> x.getStatus()).map(x -> x.phase).isPresent());
+            run = schedule(client, name).getStatus();
+            say("   status.lastRun: " + run.lastRun.result + ", gain " + run.lastRun.gain + " (challenger ndcg@10 "
+                    + run.challengerMetrics.get("ndcg@10") + " vs champion " + run.championMetrics.get("ndcg@10")
+                    + "); status.challengerVersion " + run.challengerVersion);
+            String selector = io.recoflow.operator.training.JobRenderer.SCHEDULE_LABEL;
+            var mvs = client.resources(ModelVersion.class).inNamespace(NS).withLabel(selector, name).list().getItems();
+            var xs = client.resources(ABExperiment.class).inNamespace(NS).withLabel(selector, name).list().getItems();
+            say("   kubectl get mv,abx -l " + selector + "=" + name + " (created by the schedule, owned by it):");
+            out.println(Table.versions(mvs) + "\n" + Table.experiments(xs));
+            xs.forEach(x -> say("   ABExperiment " + x.getMetadata().getName() + ": " + x.getSpec().variants.stream()
+                    .map(v -> v.name + " " + v.modelVersion + " " + v.weight + " %").collect(
+                            java.util.stream.Collectors.joining(", ")) + "; onConclusion " + x.getSpec().onConclusion
+                    .toString().toLowerCase(java.util.Locale.ROOT) + "; the demo leaves it there (its analysis needs"
+                    + " a week of demo clock)"));
+        }
+        live = e -> false;
+    }
+
+    /** Jumps the operator's clock to {@link #BEFORE_TICK} before the schedule's next run. */
+    private void tick(KubernetesClient client, String name, String night) {
+        Instant now = clock.instant();
+        Instant next = Instant.parse(schedule(client, name).getStatus().nextRun);
+        clock.skipTo(next.minus(BEFORE_TICK));
+        say("   " + night + ": the operator's clock jumps from " + now.truncatedTo(ChronoUnit.SECONDS) + " to "
+                + clock.instant().truncatedTo(ChronoUnit.SECONDS) + ", " + BEFORE_TICK.toSeconds()
+                + " s before status.nextRun " + next);
+    }
+
+    private static TrainingSchedule schedule(KubernetesClient client, String name) {
+        return client.resources(TrainingSchedule.class).inNamespace(NS).withName(name).get();
+    }
+
+    private static boolean result(TrainingSchedule t, String result) {
+        return t.getStatus() != null && t.getStatus().lastRun != null && result.equals(t.getStatus().lastRun.result);
+    }
+
+    /**
+     * Prints the schedule's table when a column but AGE changes, each training Job once (its name, backoffLimit and
+     * the trainer's arguments) and the Events that {@link #live} picks, until done.
+     */
+    private void trainingWatch(KubernetesClient client, String name,
+            java.util.function.BiPredicate<TrainingSchedule, java.util.List<Event>> done) throws InterruptedException {
+        long end = System.nanoTime() + STEP_LIMIT.toNanos();
+        while (true) {
+            // Events before the objects: an Event follows its status write, so its table is printed before it
+            var events = client.v1().events().inNamespace(NS).list().getItems();
+            TrainingSchedule t = schedule(client, name);
+            boolean ok = done.test(t, events);
+            String table = Table.schedules(java.util.List.of(t));
+            String key = ageless(table);
+            if (!key.equals(lastSchedules)) {
+                out.println(table);
+                lastSchedules = key;
+            }
+            for (var j : client.batch().v1().jobs().inNamespace(NS)
+                    .withLabel(io.recoflow.operator.training.JobRenderer.SCHEDULE_LABEL, name).list().getItems()) {
+                if (shownJobs.add(j.getMetadata().getName())) {
+                    var pod = j.getSpec().getTemplate().getSpec();
+                    var c = pod.getContainers().get(0);
+                    out.println("   Job " + j.getMetadata().getName() + " (owner " + j.getMetadata()
+                            .getOwnerReferences().get(0).getKind() + "/" + name + "): backoffLimit "
+                            + j.getSpec().getBackoffLimit() + ", restartPolicy " + pod.getRestartPolicy() + ", image "
+                            + c.getImage() + ", terminationMessagePath " + c.getTerminationMessagePath());
+                    out.println("     args: " + String.join(" ", c.getArgs()));
+                }
+            }
+            events(events);
             if (ok) {
                 return;
             }

@@ -5,13 +5,17 @@ import io.recoflow.operator.api.ModelVersion;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.budget.CloudCostBudget;
 import io.recoflow.operator.api.experiment.ABExperiment;
+import io.recoflow.operator.api.training.TrainingSchedule;
 import io.recoflow.operator.core.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints what `kubectl get rm,mv`, `kubectl get abx` and `kubectl get ccb` show (the CRDs' printer columns). */
+/**
+ * Prints what `kubectl get rm,mv`, `kubectl get abx`, `kubectl get ccb` and `kubectl get ts` show (the CRDs' printer
+ * columns).
+ */
 final class Table {
     private Table() {}
 
@@ -32,6 +36,10 @@ final class Table {
                             .orElse(""),
                     age(r)});
         }
+        return format(rm) + "\n" + versions(mvs);
+    }
+
+    static String versions(List<ModelVersion> mvs) {
         List<String[]> mv = new ArrayList<>();
         mv.add(new String[] {"NAME", "MODEL", "VERSION", "STAGE", "PHASE", "AGE"});
         for (ModelVersion v : sorted(mvs)) {
@@ -39,7 +47,7 @@ final class Table {
                     str(v.getSpec().version), str(v.getSpec().stage).toLowerCase(),
                     v.getStatus() == null ? "" : str(v.getStatus().phase), age(v)});
         }
-        return format(rm) + "\n" + format(mv);
+        return format(mv);
     }
 
     /** The experiments; empty when there are none, as kubectl prints no header for no resources. */
@@ -66,6 +74,24 @@ final class Table {
             rows.add(new String[] {"cloudcostbudget.recoflow.io/" + b.getMetadata().getName(),
                     number(b.getSpec().limitUSD), s == null ? "" : number(s.spentUSD),
                     s == null ? "" : number(s.forecastUSD), s == null ? "" : str(s.action), age(b)});
+        }
+        return format(rows);
+    }
+
+    /**
+     * NEXT shows status.nextRun itself: the CRD declares the column a date, which kubectl prints as an age, and the
+     * age of a time to come is {@code <invalid>}.
+     */
+    static String schedules(List<TrainingSchedule> ts) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "MODEL", "SCHEDULE", "LAST", "CHALLENGER", "NEXT", "READY", "AGE"});
+        for (TrainingSchedule t : sorted(ts)) {
+            var s = t.getStatus();
+            rows.add(new String[] {"trainingschedule.recoflow.io/" + t.getMetadata().getName(), t.getSpec().modelRef,
+                    str(t.getSpec().schedule), s == null || s.lastRun == null ? "" : str(s.lastRun.result),
+                    s == null ? "" : str(s.challengerVersion), s == null ? "" : str(s.nextRun),
+                    s == null ? "" : Conditions.get(s.conditions, Conditions.READY).map(c -> c.getStatus()).orElse(""),
+                    age(t)});
         }
         return format(rows);
     }

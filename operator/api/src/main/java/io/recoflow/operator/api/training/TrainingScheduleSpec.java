@@ -153,6 +153,24 @@ public class TrainingScheduleSpec {
         @Size(max = 16)
         @JsonPropertyDescription("Extra trainer arguments (e.g. --split ...).")
         public List<String> args;
+
+        @Size(max = 4)
+        @JsonPropertyDescription("PersistentVolumeClaims mounted into the trainer (engine jvm reads and writes "
+                + "file:// paths: the data lake and the model store the model servers read).")
+        public List<Mount> volumes;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Mount {
+        @Required
+        @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+        public String claimName;
+
+        @Required
+        @Pattern("^/\\S+$")
+        public String mountPath;
+
+        public Boolean readOnly;
     }
 
     public enum Engine {
