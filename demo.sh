@@ -8,7 +8,9 @@
 # rolls back a version whose pods never get ready; and fails a model placed on two member clusters over and back.
 # Then puts a $500 monthly budget (examples/budget.yaml, on SIMULATED spend) over the placed model: a GPU node pool
 # left running drives the month past 80, 90 and 100 %, so the model caps its members' HPAs and moves its traffic to
-# the cheaper cluster, and a jump of the clock into the next month releases every action.
+# the cheaper cluster, and a jump of the clock into the next month releases every action. Last, a nightly retraining
+# schedule (examples/training.yaml) with a SIMULATED trainer: the clock jumps to two 02:00 ticks, the first challenger
+# fails the offline gate and the second passes it and gets its own ModelVersion and an A/B test against the champion.
 # The operator's clock runs 60x (--speed N); the whole demo takes about a minute and a quarter.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -206,7 +206,8 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         String held = null;
         Long heldVersion = null;
         if (Routing.holds(spec, experiments) && !state.rollingOut() && state.serving() != null && target != null
-                && target.version() != state.serving()) {
+                && target.version() != state.serving() && !Long.valueOf(target.version()).equals(state.lastFailed())) {
+            // (a version that failed its rollout is not retried anyway: nothing waits for it)
             // a running experiment owns the model's users: the new target waits (see Routing)
             held = "version " + target.version() + " waits: an experiment is running on this model";
             heldVersion = target.version();

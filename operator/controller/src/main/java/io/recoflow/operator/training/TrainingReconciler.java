@@ -244,7 +244,8 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
                 }
             }
             case TrainingStatus.GATE_FAILED -> news.add(() -> events.warning(ts, Reason.TrainingGateFailed, v
-                    + ": the challenger did not pass the gate, nothing registered: " + run.message));
+                    + ": " + (run.message != null ? run.message
+                            : "the challenger did not pass the gate, nothing registered")));
             default -> news.add(() -> events.warning(ts, Reason.TrainingFailed, v + " failed: " + run.message));
         }
     }

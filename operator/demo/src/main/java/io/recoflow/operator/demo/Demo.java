@@ -190,6 +190,7 @@ public final class Demo {
                         + "; /metrics: " + series + " operator_sdk_* series");
             } finally {
                 operator.stop();
+                delete(models);
             }
         }
         say(String.format("Demo finished in %.1f s", (System.nanoTime() - t0) / 1e9));
@@ -697,6 +698,8 @@ public final class Demo {
     /** Step 6 jumps the operator's clock to this long before each tick: a night at x60 is 24 min of wall time. */
     static final Duration BEFORE_TICK = Duration.ofSeconds(30);
     private String lastSchedules = "";
+    /** Step 6's model store (the trainer's output), deleted when the operator has stopped. */
+    private Path models;
     private final java.util.Set<String> shownJobs = new java.util.HashSet<>();
 
     /**
@@ -728,7 +731,17 @@ public final class Demo {
             spec.triggers = null;
         }
         say("     spec.schedule stays: instead the operator's clock jumps to " + BEFORE_TICK.toSeconds() + " s before"
-                + " each tick (a day at x" + speed + " is " + Duration.ofDays(1).toMinutes() / speed + " min)");
+                + " each tick (a day at x" + speed + " is " + Duration.ofDays(1).toMinutes() / speed + " min of wall"
+                + " time)");
+        if (spec.trainer.output.startsWith("file:")) {
+            models = Files.createTempDirectory("recoflow-demo-models");
+            String output = models.resolve(Path.of(URI.create(spec.trainer.output)).getFileName()).toUri().toString();
+            say("     spec.trainer.output " + spec.trainer.output + " -> " + output + ": the demo mounts no volumes;"
+                    + " the simulated trainer writes a stand-in SavedModel there when a challenger passes, as the real"
+                    + " one exports it, so that the challenger's ModelVersion resolves (data and volumes stay: nothing"
+                    + " reads them)");
+            spec.trainer.output = output;
+        }
         if (spec.onSuccess == io.recoflow.operator.api.training.TrainingScheduleSpec.OnSuccess.EXPERIMENT) {
             say("     spec.onSuccess experiment stays: a passing challenger gets a ModelVersion and an ABExperiment"
                     + " against the champion; the demo stops there (analysis.minDurationSeconds "
@@ -784,6 +797,17 @@ public final class Demo {
                 + " s before status.nextRun " + next);
     }
 
+    private static void delete(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private static TrainingSchedule schedule(KubernetesClient client, String name) {
         return client.resources(TrainingSchedule.class).inNamespace(NS).withName(name).get();
     }
@@ -820,6 +844,15 @@ public final class Demo {
                             + j.getSpec().getBackoffLimit() + ", restartPolicy " + pod.getRestartPolicy() + ", image "
                             + c.getImage() + ", terminationMessagePath " + c.getTerminationMessagePath());
                     out.println("     args: " + String.join(" ", c.getArgs()));
+                    if (c.getVolumeMounts() != null && !c.getVolumeMounts().isEmpty()) {
+                        java.util.Map<String, String> claims = new java.util.HashMap<>();
+                        pod.getVolumes().forEach(v -> claims.put(v.getName(), v.getPersistentVolumeClaim() == null
+                                ? v.getName() : v.getPersistentVolumeClaim().getClaimName()));
+                        out.println("     volumes: " + c.getVolumeMounts().stream().map(m -> "PVC "
+                                + claims.get(m.getName()) + " at " + m.getMountPath() + (Boolean.TRUE.equals(
+                                m.getReadOnly()) ? " (read-only)" : "")).collect(java.util.stream.Collectors
+                                .joining(", ")));
+                    }
                 }
             }
             events(events);

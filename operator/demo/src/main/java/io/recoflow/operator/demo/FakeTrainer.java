@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.recoflow.operator.testing.FakeJobRunner;
+import io.recoflow.common.ModelMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The SIMULATED trainer of step 6: {@link FakeJobRunner} stands in for the Job controller and the kubelet, and each
  * training Job's pod ends, {@link #TRAINING} of demo clock after the Job appeared, with exit 0 and the result JSON
  * that the trainer's {@code retrain} writes to {@code /dev/termination-log}: same fields, field order and message
- * wording (workloads/trainer Retrain), figures made up. Nothing is trained or registered. The first run's challenger
- * fails the gate, every later one passes it. e2e's TrainingE2ETest runs the real trainer as the Job.
+ * wording (workloads/trainer Retrain), figures made up. Nothing is trained or registered; for a challenger that
+ * passes, a stand-in SavedModel (a stub graph and a real metadata.json) is written to a {@code file:} output, as the
+ * trainer exports before it registers, so that the operator resolves the challenger's ModelVersion. The first run's
+ * challenger fails the gate, every later one passes it. e2e's TrainingE2ETest runs the real trainer as the Job.
  */
 final class FakeTrainer implements AutoCloseable {
     static final String E2E = "e2e's TrainingE2ETest";
@@ -64,7 +72,41 @@ final class FakeTrainer implements AutoCloseable {
             return null;
         }
         List<String> args = j.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
-        return new FakeJobRunner.Exit(0, result(args, ordinal.get(name) == 0 ? FAILS : PASSES));
+        Figures f = ordinal.get(name) == 0 ? FAILS : PASSES;
+        if (passes(args, f)) {
+            export(args, f);
+        }
+        return new FakeJobRunner.Exit(0, result(args, f));
+    }
+
+    private static boolean passes(List<String> args, Figures f) {
+        return f.gain() >= Double.parseDouble(arg(args, "--min-ndcg-gain")) && f.lo() > 0;
+    }
+
+    /** The stand-in SavedModel at BASE/VERSION of a file: --out (the tests' fixture artifacts are the same). */
+    private static void export(List<String> args, Figures f) {
+        String out = arg(args, "--out");
+        if (!out.startsWith("file:")) {
+            return;
+        }
+        long version = Long.parseLong(arg(args, "--version"));
+        String[] spec = arg(args, "--model").split(":", 2);
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (spec.length > 1) {
+            for (String kv : spec[1].split(",")) {
+                String[] p = kv.split("=", 2);
+                params.put(p[0], p.length > 1 ? p[1] : "");
+            }
+        }
+        Path dir = Path.of(URI.create(out)).resolve(Long.toString(version));
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("saved_model.pb"), new byte[] {0x08, 0x01});
+            new ModelMetadata(spec[0], version, params, "0".repeat(64), List.of("85123A", "22423", "47566"), false,
+                    metrics(f.ndcg(), f.recall()), Instant.now()).write(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The result JSON the trainer writes for these retrain arguments and figures. */
@@ -73,7 +115,7 @@ final class FakeTrainer implements AutoCloseable {
         double minGain = Double.parseDouble(arg(args, "--min-ndcg-gain"));
         long version = Long.parseLong(arg(args, "--version"));
         boolean enough = f.gain() >= minGain;
-        boolean passed = enough && f.lo() > 0;
+        boolean passed = passes(args, f);
         String verdict = String.format(Locale.ROOT, "champion = %s version %s (%s): ndcg@%d %.4f vs %.4f, gain %+.4f "
                 + "%s %.4f, 95 %% paired bootstrap interval [%+.4f, %+.4f] %s (%,d users, %s)", name,
                 CHAMPION_REGISTRY_VERSION, "ease", 10, f.ndcg(), CHAMPION_NDCG, f.gain(), enough ? ">=" : "<", minGain,
@@ -87,14 +129,20 @@ final class FakeTrainer implements AutoCloseable {
         r.put("champion", metrics(CHAMPION_NDCG, CHAMPION_RECALL));
         r.put("gain", f.gain());
         r.put("interval", List.of(f.lo(), f.hi()));
-        r.put("message", passed ? String.format("registered %s version %s (%s/%d), alias challenger -> %s: %s", name,
-                registry, arg(args, "--out"), version, registry, verdict) : "gate failed, nothing registered: "
+        r.put("message", passed ? String.format("registered %s version %s (%s), alias challenger -> %s: %s", name,
+                registry, dir(arg(args, "--out"), version), registry, verdict) : "gate failed, nothing registered: "
                 + verdict);
         try {
             return JSON.writeValueAsString(r);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where the trainer exports the version, as it prints it: BASE/VERSION, a file: URI as its path. */
+    private static String dir(String out, long version) {
+        Path base = out.startsWith("file:") ? Path.of(URI.create(out)) : Path.of(out);
+        return base.resolve(Long.toString(version)).toString();
     }
 
     private static Map<String, Double> metrics(double ndcg, double recall) {

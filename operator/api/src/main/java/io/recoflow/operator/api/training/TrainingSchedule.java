@@ -23,7 +23,8 @@ import io.recoflow.operator.api.RecommendationModel;
 @AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Last", jsonPath = ".status.lastRun.result", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Challenger", jsonPath = ".status.challengerVersion", type = Type.INTEGER)
-@AdditionalPrinterColumn(name = "Next", jsonPath = ".status.nextRun", type = Type.DATE)
+// a string: kubectl prints a future date column as <invalid>
+@AdditionalPrinterColumn(name = "Next", jsonPath = ".status.nextRun", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class TrainingSchedule extends CustomResource<TrainingScheduleSpec, TrainingScheduleStatus>
