@@ -23,6 +23,7 @@ import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.common.contract.Serving;
 import io.recoflow.operator.core.Dependent;
 import io.recoflow.operator.core.Owners;
+import io.recoflow.operator.core.PodSecurity;
 import io.recoflow.operator.model.rollout.SlotPlan;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,6 @@ public final class DeploymentRenderer {
     public static final String CONFIG_HASH = "recoflow.io/config-hash";
     /** On a Deployment whose replicas the HPA owns: an update keeps the live count instead of the rendered one. */
     public static final String HPA_OWNED = "recoflow.io/replicas-owned-by-hpa";
-    static final long UID = 1000;
 
     private DeploymentRenderer() {}
 
@@ -71,13 +71,7 @@ public final class DeploymentRenderer {
                         .endMetadata()
                         .withNewSpec()
                             .withAutomountServiceAccountToken(false)
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withRunAsUser(UID)
-                                .withRunAsGroup(UID)
-                                .withFsGroup(UID)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
+                            .withSecurityContext(PodSecurity.pod())
                             .withContainers(container)
                             .withVolumes(volumes(rm, plan))
                         .endSpec()
@@ -148,12 +142,7 @@ public final class DeploymentRenderer {
                 .withVolumeMounts(
                         new VolumeMountBuilder().withName("config").withMountPath(Serving.MOUNT).withReadOnly(true).build(),
                         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
-                .withNewSecurityContext()
-                    .withAllowPrivilegeEscalation(false)
-                    .withReadOnlyRootFilesystem(true)
-                    .withRunAsNonRoot(true)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .endSecurityContext();
+                .withSecurityContext(PodSecurity.container(true));
     }
 
     private static ResourceRequirements resources(ResourceRequirements r) {

@@ -9,6 +9,7 @@ import io.recoflow.operator.api.training.TrainingSchedule;
 import io.recoflow.operator.api.training.TrainingScheduleSpec;
 import io.recoflow.operator.core.Labels;
 import io.recoflow.operator.core.Owners;
+import io.recoflow.operator.core.PodSecurity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,6 @@ public final class JobRenderer {
     public static final String SCHEDULE_LABEL = "recoflow.io/training-schedule";
     public static final String VERSION_LABEL = "recoflow.io/training-version";
     public static final String RESULT_PATH = "/dev/termination-log";
-    static final long UID = 1000;
 
     private JobRenderer() {}
 
@@ -100,11 +100,8 @@ public final class JobRenderer {
                 .withTerminationMessagePath(RESULT_PATH)
                 .withTerminationMessagePolicy("File")
                 .withVolumeMounts(mounts(s.trainer))
-                .withNewSecurityContext()
-                    .withAllowPrivilegeEscalation(false)
-                    .withRunAsNonRoot(true)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .endSecurityContext()
+                // the trainer writes its SavedModel export's scratch files under /tmp: no read-only root
+                .withSecurityContext(PodSecurity.container(false))
                 .build();
         return new JobBuilder()
                 .withMetadata(Owners.meta(ts, name(ts, version), labels(ts, version)))
@@ -115,13 +112,7 @@ public final class JobRenderer {
                         .withNewSpec()
                             .withRestartPolicy("Never")
                             .withAutomountServiceAccountToken(false)
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withRunAsUser(UID)
-                                .withRunAsGroup(UID)
-                                .withFsGroup(UID)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
+                            .withSecurityContext(PodSecurity.pod())
                             .withContainers(container)
                             .withVolumes(volumes(s.trainer))
                         .endSpec()
