@@ -59,7 +59,7 @@ class Experiments implements DisposableBean {
         }
         reload();
         java.time.Duration every = props.experiments().pollInterval();
-        poller = Daemon.every("experiment-reload", every, every, this::reloadQuietly);
+        poller = Daemon.every("experiment-reload", every, every, this::reload);
     }
 
     /** The experiment being counted, or null. */
@@ -94,13 +94,6 @@ class Experiments implements DisposableBean {
         return null;
     }
 
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            log.warn("experiment reload failed: {}", e.toString());
-        }
-    }
 
     synchronized void reload() {
         if (file.reload() != ExperimentFile.Reload.APPLIED) {

@@ -42,7 +42,7 @@ public class ExperimentRouter {
         }
         reload();
         java.time.Duration every = props.getExperiments().getPollInterval();
-        poller = Daemon.every("experiment-reload", every, every, this::reloadQuietly);
+        poller = Daemon.every("experiment-reload", every, every, this::reload);
     }
 
     /** The user's variant in the routing experiment, or null when no experiment is configured. */
@@ -72,13 +72,6 @@ public class ExperimentRouter {
         listeners.add(listener);
     }
 
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            log.warn("experiment reload failed: {}", e.toString());
-        }
-    }
 
     /** Re-reads the file when its resolved path, mtime or content changed; a bad file keeps the previous config. */
     synchronized void reload() {

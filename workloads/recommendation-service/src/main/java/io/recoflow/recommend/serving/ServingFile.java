@@ -64,7 +64,7 @@ public class ServingFile {
                 .register(meters);
         reload();
         java.time.Duration every = cfg.getPollInterval();
-        poller = Daemon.every("serving-reload", every, every, this::reloadQuietly);
+        poller = Daemon.every("serving-reload", every, every, this::reload);
     }
 
     /** Whether a serving file is configured at all; without one the service serves its newest versions. */
@@ -91,13 +91,6 @@ public class ServingFile {
         listeners.add(listener);
     }
 
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            log.warn("serving file reload failed: {}", e.toString());
-        }
-    }
 
     /**
      * Re-reads the file (a few hundred bytes) and compares resolved path, mtime and content hash with the last poll:
