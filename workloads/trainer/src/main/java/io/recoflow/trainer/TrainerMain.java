@@ -307,21 +307,9 @@ public final class TrainerMain {
         return Path.of(value);
     }
 
-    /** Held-out metrics as metadata and the registry record them: {@code ndcg@10}, ..., {@code ndcg@10_new}, ... */
+    /** Held-out metrics as metadata and the registry record them ({@link Evaluator.ModelResult#metrics}). */
     static Map<String, Double> metrics(OfflineEvaluation ev, Evaluator.ModelResult r) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        int k = ev.k();
-        for (Evaluator.VariantResult v : r.variants()) {
-            String suffix = v.protocol().equals(Protocol.ALL_PURCHASES.label()) ? "" : "_new";
-            metrics.put("recall@" + k + suffix, v.recall());
-            metrics.put("ndcg@" + k + suffix, v.ndcg());
-            metrics.put("precision@" + k + suffix, v.precision());
-            metrics.put("map@" + k + suffix, v.map());
-            metrics.put("hr@" + k + suffix, v.hr());
-            metrics.put("mrr@" + k + suffix, v.mrr());
-            metrics.put("coverage@" + k + suffix, v.coverage());
-        }
-        return metrics;
+        return r.metrics(ev.k());
     }
 
     /** {@link ModelMetadata#itemShares()} of the rows a model is fitted on: summed weight per item. */

@@ -173,7 +173,7 @@ public final class SparkRetrain {
         // all purchases for a temporal split, new items for a random one
         Protocol gate = ev.sets().get(0).protocol();
         Evaluator.ModelResult challenger = ev.run(als.toString(), sparkAls(spark, als));
-        Map<String, Double> challengerMetrics = metrics(challenger, k);
+        Map<String, Double> challengerMetrics = challenger.metrics(k);
         System.out.printf(Locale.ROOT, "challenger %s: ndcg@%d %.4f (%s), Spark ALS fit %.1f s%n", als, k,
                 challenger.variant(gate).ndcg(), gate.label(), challenger.trainSeconds());
 
@@ -188,7 +188,7 @@ public final class SparkRetrain {
             try (SavedModelScorer scorer = SavedModelScorer.load(stage.fetch(c.source()))) {
                 cr = ev.run(championAlias + " v" + c.version(), new Served(scorer, ev.train(), c.version()));
             }
-            r.put("champion", metrics(cr, k));
+            r.put("champion", cr.metrics(k));
             Paired.Diff d = Paired.bootstrap(challenger.variant(gate).userNdcg(), cr.variant(gate).userNdcg(),
                     Paired.RESAMPLES, Paired.SEED);
             r.put("gain", d.mean());
@@ -240,22 +240,6 @@ public final class SparkRetrain {
     static SparkAlsRecommender sparkAls(SparkSession spark, ModelSpec als) {
         return new SparkAlsRecommender(spark, als.integer("factors", 64), als.number("lambda", 0.05),
                 als.number("alpha", 10), als.integer("iterations", 15), (long) als.number("seed", 42));
-    }
-
-    /** The metric names of the trainer's {@code train}: {@code ndcg@10}, and {@code ndcg@10_new} for new items. */
-    static Map<String, Double> metrics(Evaluator.ModelResult r, int k) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (Evaluator.VariantResult v : r.variants()) {
-            String suffix = v.protocol().equals(Protocol.ALL_PURCHASES.label()) ? "" : "_new";
-            m.put("recall@" + k + suffix, v.recall());
-            m.put("ndcg@" + k + suffix, v.ndcg());
-            m.put("precision@" + k + suffix, v.precision());
-            m.put("map@" + k + suffix, v.map());
-            m.put("hr@" + k + suffix, v.hr());
-            m.put("mrr@" + k + suffix, v.mrr());
-            m.put("coverage@" + k + suffix, v.coverage());
-        }
-        return m;
     }
 
     private static Map<String, Object> failed(Map<String, String> a, Exception e) {

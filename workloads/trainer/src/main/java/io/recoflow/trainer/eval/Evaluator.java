@@ -31,6 +31,25 @@ public final class Evaluator {
         public VariantResult variant(Protocol p) {
             return variants.stream().filter(v -> v.protocol().equals(p.label())).findFirst().orElseThrow();
         }
+
+        /**
+         * Held-out metrics by the names metadata and the registries record: {@code ndcg@10}, ... for all
+         * purchases, {@code ndcg@10_new}, ... for new items only.
+         */
+        public Map<String, Double> metrics(int k) {
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            for (VariantResult v : variants) {
+                String suffix = v.protocol().equals(Protocol.ALL_PURCHASES.label()) ? "" : "_new";
+                m.put("recall@" + k + suffix, v.recall());
+                m.put("ndcg@" + k + suffix, v.ndcg());
+                m.put("precision@" + k + suffix, v.precision());
+                m.put("map@" + k + suffix, v.map());
+                m.put("hr@" + k + suffix, v.hr());
+                m.put("mrr@" + k + suffix, v.mrr());
+                m.put("coverage@" + k + suffix, v.coverage());
+            }
+            return m;
+        }
     }
 
     /** Fit, then evaluate; {@code label} names the result (usually the model spec). */
