@@ -190,8 +190,8 @@ public class BudgetReconciler implements Reconciler<CloudCostBudget> {
         long seconds = Math.max(60, Duration.between(q.periodStart(), q.now()).toSeconds());
         try {
             Map<String, Double> out = new LinkedHashMap<>();
-            new Prometheus(url, Duration.ofSeconds(10)).vector(String.format(Locale.ROOT, REQUESTS, seconds),
-                    "cluster").forEach((k, v) -> out.put(k.get(0), v));
+            sources.prometheus(url, Duration.ofSeconds(10)).vector(String.format(Locale.ROOT, REQUESTS, seconds), "cluster")
+                    .forEach((k, v) -> out.put(k.get(0), v));
             return out;
         } catch (Prometheus.QueryException e) {
             return Map.of();

@@ -17,11 +17,19 @@ import java.util.function.Function;
 
 /** Builds the cost source a budget's spec names, with its credentials from Secrets in the operator's namespace. */
 public class Sources {
+    /** One client (and its HTTP client's threads) per Prometheus and timeout, not one per poll. */
+    private final java.util.Map<String, Prometheus> prometheus = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The client of the Prometheus at {@code url}, shared by every budget and read that names it. */
+    public Prometheus prometheus(URI url, Duration timeout) {
+        return prometheus.computeIfAbsent(url + " " + timeout, k -> new Prometheus(url, timeout));
+    }
+
     /** @param secret Secret name -> its data (decoded), null when there is no such Secret */
     public CostSource of(CloudCostBudget b, Function<String, Map<String, String>> secret) throws CostException {
         var src = b.getSpec().source;
         if (src.type == CloudCostBudgetSpec.SourceType.OPENCOST) {
-            return new OpenCostSource(new Prometheus(URI.create(src.opencost.prometheusUrl), TIMEOUT));
+            return new OpenCostSource(prometheus(URI.create(src.opencost.prometheusUrl), TIMEOUT));
         }
         CloudCredentials.Aws aws = null;
         if (src.aws != null) {
