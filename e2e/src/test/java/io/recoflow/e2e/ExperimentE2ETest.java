@@ -724,12 +724,7 @@ class ExperimentE2ETest {
     }
 
     static ABExperimentSpec.Variant variant(String name, long version, boolean control) {
-        ABExperimentSpec.Variant v = new ABExperimentSpec.Variant();
-        v.name = name;
-        v.modelVersion = MODEL + "-v" + version;
-        v.weight = 50;
-        v.control = control ? true : null;
-        return v;
+        return ABExperimentSpec.Variant.of(name, MODEL + "-v" + version, 50, control);
     }
 
     static void create(RecommendationModel rm) {

@@ -280,8 +280,8 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
         x.setSpec(new ABExperimentSpec());
         x.getSpec().modelRef = rm.getMetadata().getName();
         int w = t.challengerWeight == null ? 50 : t.challengerWeight;
-        x.getSpec().variants = List.of(variant("champion", champion.getMetadata().getName(), 100 - w, true),
-                variant("challenger", name, w, false));
+        x.getSpec().variants = List.of(ABExperimentSpec.Variant.of("champion", champion.getMetadata().getName(), 100 - w, true),
+                ABExperimentSpec.Variant.of("challenger", name, w, false));
         x.getSpec().primaryMetric = t.primaryMetric;
         x.getSpec().guardrails = t.guardrails;
         x.getSpec().analysis = t.analysis;
@@ -299,14 +299,6 @@ public class TrainingReconciler implements Reconciler<TrainingSchedule> {
         }
     }
 
-    private static ABExperimentSpec.Variant variant(String name, String mv, int weight, boolean control) {
-        ABExperimentSpec.Variant v = new ABExperimentSpec.Variant();
-        v.name = name;
-        v.modelVersion = mv;
-        v.weight = weight;
-        v.control = control ? true : null;
-        return v;
-    }
 
     private UpdateControl<TrainingSchedule> done(TrainingSchedule ts, String original, Context<TrainingSchedule> ctx,
             List<Runnable> news, Instant next) {

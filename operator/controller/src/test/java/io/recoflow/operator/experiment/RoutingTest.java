@@ -50,16 +50,8 @@ class RoutingTest {
                 .build());
         ABExperimentSpec s = new ABExperimentSpec();
         s.modelRef = "recs";
-        ABExperimentSpec.Variant c = new ABExperimentSpec.Variant();
-        c.name = "control";
-        c.modelVersion = control;
-        c.weight = 50;
-        c.control = true;
-        ABExperimentSpec.Variant t = new ABExperimentSpec.Variant();
-        t.name = "treatment";
-        t.modelVersion = treatment;
-        t.weight = 50;
-        s.variants = new ArrayList<>(List.of(c, t));
+        s.variants = new ArrayList<>(List.of(ABExperimentSpec.Variant.of("control", control, 50, true),
+                ABExperimentSpec.Variant.of("treatment", treatment, 50, false)));
         x.setSpec(s);
         x.setStatus(new ABExperimentStatus());
         x.getStatus().phase = phase;

@@ -105,8 +105,8 @@ class ExperimentTest extends OperatorHarness {
         x.setMetadata(new ObjectMetaBuilder().withName(name).build());
         ABExperimentSpec s = new ABExperimentSpec();
         s.modelRef = model;
-        s.variants = new ArrayList<>(List.of(variant("control", control, 50, true),
-                variant("treatment", treatment, 50, false)));
+        s.variants = new ArrayList<>(List.of(ABExperimentSpec.Variant.of("control", control, 50, true),
+                ABExperimentSpec.Variant.of("treatment", treatment, 50, false)));
         s.analysis = new ABExperimentSpec.Analysis();
         s.analysis.minUsersPerVariant = 1000L;
         s.analysis.minDurationSeconds = 0L;
@@ -117,14 +117,6 @@ class ExperimentTest extends OperatorHarness {
         return x;
     }
 
-    static ABExperimentSpec.Variant variant(String name, String mv, int weight, boolean control) {
-        ABExperimentSpec.Variant v = new ABExperimentSpec.Variant();
-        v.name = name;
-        v.modelVersion = mv;
-        v.weight = weight;
-        v.control = control ? true : null;
-        return v;
-    }
 
     ABExperiment create(ABExperiment x) {
         return client.resource(x).inNamespace(NS).create();

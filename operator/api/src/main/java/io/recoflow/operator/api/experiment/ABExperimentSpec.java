@@ -108,6 +108,16 @@ public class ABExperimentSpec {
         public boolean isControl() {
             return Boolean.TRUE.equals(control);
         }
+
+        /** {@code control} is left out (not false) for a treatment, as a user writes it. */
+        public static Variant of(String name, String modelVersion, int weight, boolean control) {
+            Variant v = new Variant();
+            v.name = name;
+            v.modelVersion = modelVersion;
+            v.weight = weight;
+            v.control = control ? true : null;
+            return v;
+        }
     }
 
     /** Per variant limits; a breach stops the experiment (the split ends) with the measured value. */
