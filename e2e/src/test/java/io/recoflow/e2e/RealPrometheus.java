@@ -1,23 +1,18 @@
 package io.recoflow.e2e;
 
 import io.recoflow.operator.core.Prometheus;
+import io.recoflow.operator.testing.PrometheusServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
@@ -27,10 +22,10 @@ import org.junit.jupiter.api.Assumptions;
  * Prometheus watches, so no restart or reload is needed.
  */
 final class RealPrometheus implements AutoCloseable {
-    static final Path BINARY = Path.of(System.getProperty("recoflow.prometheus.bin", "/usr/bin/prometheus"));
+    static final Path BINARY = PrometheusServer.BINARY;
 
     private final Path dir;
-    private final Process process;
+    private final PrometheusServer process;
     private final Set<String> targets = new LinkedHashSet<>();
     private final Prometheus client;
     final URI url;
@@ -45,8 +40,7 @@ final class RealPrometheus implements AutoCloseable {
     private RealPrometheus() throws Exception {
         dir = Files.createTempDirectory("e2e-prometheus");
         writeTargets();
-        int port = freePort();
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        process = PrometheusServer.start(dir, """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
@@ -56,17 +50,9 @@ final class RealPrometheus implements AutoCloseable {
                     file_sd_configs:
                       - files: ['%s']
                         refresh_interval: 1s
-                """.formatted(dir.resolve("targets.json")));
-        process = new ProcessBuilder(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        url = URI.create("http://127.0.0.1:" + port);
+                """.formatted(dir.resolve("targets.json")), Duration.ofSeconds(30));
+        url = process.url;
         client = new Prometheus(url, Duration.ofSeconds(5));
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> process.isAlive() && http.send(
-                        HttpRequest.newBuilder(url.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     /** Scrapes 127.0.0.1:{@code port} from now on; returns once a scrape of it succeeded. */
@@ -106,9 +92,7 @@ final class RealPrometheus implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return PrometheusServer.freePort();
     }
 
     /** Written next to the file and renamed over it, so Prometheus never reads half a file. */
@@ -122,12 +106,6 @@ final class RealPrometheus implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        process.close();
     }
 }

@@ -2,15 +2,12 @@ package io.recoflow.operator.budget.source;
 
 import com.sun.net.httpserver.HttpServer;
 import io.recoflow.operator.core.Prometheus;
+import io.recoflow.operator.testing.PrometheusServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -30,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * are constant, so the spend over any window is hand-computable.
  */
 public final class OpenCostPrometheus implements AutoCloseable {
-    static final Path PROMETHEUS = Path.of(System.getProperty("recoflow.prometheus.bin", "/usr/bin/prometheus"));
+    static final Path PROMETHEUS = PrometheusServer.BINARY;
     static final Path PROMTOOL = Path.of(System.getProperty("recoflow.promtool.bin", "/usr/bin/promtool"));
     static final long STEP = 300;
 
@@ -48,7 +44,7 @@ public final class OpenCostPrometheus implements AutoCloseable {
 
     private final List<Series> series;
     private final HttpServer target;
-    private final Process prometheus;
+    private final PrometheusServer prometheus;
     private final Path dir;
     public final URI url;
     public final Prometheus client;
@@ -75,11 +71,7 @@ public final class OpenCostPrometheus implements AutoCloseable {
             }
         });
         target.start();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        prometheus = PrometheusServer.start(dir, """
                 global:
                   scrape_interval: 1s
                 scrape_configs:
@@ -87,17 +79,9 @@ public final class OpenCostPrometheus implements AutoCloseable {
                     honor_labels: true
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(target.getAddress().getPort()));
-        prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--storage.tsdb.retention.time=60d",
-                "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        url = URI.create("http://127.0.0.1:" + port);
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> prometheus.isAlive() && http.send(
-                        HttpRequest.newBuilder(url.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                """.formatted(target.getAddress().getPort()), Duration.ofSeconds(30),
+                "--storage.tsdb.retention.time=60d");
+        url = prometheus.url;
         client = new Prometheus(url, Duration.ofSeconds(10));
     }
 
@@ -140,15 +124,7 @@ public final class OpenCostPrometheus implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        prometheus.destroy();
-        try {
-            prometheus.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        prometheus.close();
         target.stop(0);
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,23 +1,17 @@
 package io.recoflow.operator.model.analysis;
 
 import com.sun.net.httpserver.HttpServer;
+import io.recoflow.operator.testing.PrometheusServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -26,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  * does. Each version's latency and error share are set by the test; counters grow 100 calls per scrape.
  */
 public final class PrometheusFixture implements AutoCloseable {
-    public static final Path BINARY = Path.of(System.getProperty("recoflow.prometheus.bin", "/usr/bin/prometheus"));
+    public static final Path BINARY = PrometheusServer.BINARY;
     static final double[] LE = {0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1};
 
     /** Latency of every call and the share of calls that fail. */
@@ -36,8 +30,7 @@ public final class PrometheusFixture implements AutoCloseable {
     private final Map<String, long[]> totals = new ConcurrentHashMap<>();
     private final Map<String, Double> gauges = new ConcurrentHashMap<>();
     private final HttpServer target;
-    private final Process prometheus;
-    private final Path dir;
+    private final PrometheusServer prometheus;
     public final URI url;
 
     /** Skips the calling test (JUnit assumption) when the binary is absent. */
@@ -58,9 +51,7 @@ public final class PrometheusFixture implements AutoCloseable {
             }
         });
         target.start();
-        dir = Files.createTempDirectory("recoflow-prom");
-        int port = freePort();
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        prometheus = PrometheusServer.start(Files.createTempDirectory("recoflow-prom"), """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
@@ -68,16 +59,8 @@ public final class PrometheusFixture implements AutoCloseable {
                   - job_name: canary
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(target.getAddress().getPort()));
-        prometheus = new ProcessBuilder(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        url = URI.create("http://127.0.0.1:" + port);
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> prometheus.isAlive() && http.send(
-                        HttpRequest.newBuilder(url.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                """.formatted(target.getAddress().getPort()), Duration.ofSeconds(20));
+        url = prometheus.url;
     }
 
     public PrometheusFixture version(long version, Behaviour b) {
@@ -131,17 +114,12 @@ public final class PrometheusFixture implements AutoCloseable {
     }
 
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return PrometheusServer.freePort();
     }
 
     @Override
     public void close() throws IOException {
-        prometheus.destroy();
+        prometheus.close();
         target.stop(0);
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
