@@ -205,9 +205,8 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         Target target = Routing.target(spec, experiments, mvs, ModelObserver.target(rm, mvs));
         String held = null;
         Long heldVersion = null;
-        if (Routing.holds(spec, experiments) && !state.rollingOut() && state.serving() != null && target != null
-                && target.version() != state.serving() && !Long.valueOf(target.version()).equals(state.lastFailed())) {
-            // (a version that failed its rollout is not retried anyway: nothing waits for it)
+        if (Routing.holds(spec, experiments) && !state.rollingOut() && state.serving() != null
+                && RolloutMachine.startsRollout(state, target)) {
             // a running experiment owns the model's users: the new target waits (see Routing)
             held = "version " + target.version() + " waits: an experiment is running on this model";
             heldVersion = target.version();

@@ -93,13 +93,21 @@ public final class RolloutMachine {
         return new Step(s, Duration.between(now, deadline));
     }
 
+    /**
+     * Whether a steady model (serving, no rollout under way) would start rolling {@code t} out: a target that is
+     * neither what serves nor the version whose rollout failed (not retried until its stage changes).
+     */
+    public static boolean startsRollout(RolloutState s, Target t) {
+        return t != null && t.version() != s.serving() && !Long.valueOf(t.version()).equals(s.lastFailed());
+    }
+
     private static Step steady(RolloutState s, RolloutPolicy p, Target t, Instant now, List<Transition> out,
             LongFunction<AnalysisResult> analysis, Decision.Analyzed[] analyzed) {
         RolloutState cur = s;
         if (cur.lastFailed() != null && (t == null || t.version() != cur.lastFailed())) {
             cur = cur.withLastFailed(null);
         }
-        if (t == null || t.version() == cur.serving() || Long.valueOf(t.version()).equals(cur.lastFailed())) {
+        if (!startsRollout(cur, t)) {
             return cur.phase() == ModelPhase.Serving ? watch(cur, p, now, out, analysis, analyzed)
                     : new Step(cur, null);
         }
