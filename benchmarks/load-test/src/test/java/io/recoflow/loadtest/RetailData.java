@@ -33,6 +33,18 @@ public final class RetailData {
     public static RetailData load(Path csvGz) throws IOException {
         Map<String, Set<String>> byCustomer = new LinkedHashMap<>();
         Set<String> items = new LinkedHashSet<>();
+        for (String[] line : lines(csvGz)) {
+            items.add(line[1]);
+            byCustomer.computeIfAbsent(line[0], c -> new LinkedHashSet<>()).add(line[1]);
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        byCustomer.forEach((c, s) -> out.put(c, List.copyOf(s)));
+        return new RetailData(out, List.copyOf(items));
+    }
+
+    /** Every invoice line kept by {@link #load}'s rules, in file order: {customer, item}. */
+    public static List<String[]> lines(Path csvGz) throws IOException {
+        List<String[]> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(csvGz), 1 << 16), StandardCharsets.UTF_8))) {
             String header = r.readLine();
@@ -49,12 +61,9 @@ public final class RetailData {
                 if (!ID.matcher(item).matches()) {
                     continue;
                 }
-                items.add(item);
-                byCustomer.computeIfAbsent(f.get(6), c -> new LinkedHashSet<>()).add(item);
+                lines.add(new String[] {f.get(6), item});
             }
         }
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        byCustomer.forEach((c, s) -> out.put(c, List.copyOf(s)));
-        return new RetailData(out, List.copyOf(items));
+        return lines;
     }
 }

@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Schema and size rules for {@link Event}; returns every violation so a 400 can name them all. */
 public final class EventValidator {
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_LABEL_LENGTH = 64;
     public static final int MAX_ITEMS = 100;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]+");
     private static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
     private EventValidator() {}
@@ -58,13 +56,28 @@ public final class EventValidator {
             errors.add(field + " is required");
         } else if (value.length() > max) {
             errors.add(field + " is longer than " + max + " characters");
-        } else if (!ID.matcher(value).matches()) {
+        } else if (!isId(value)) {
             errors.add(field + " has characters outside [A-Za-z0-9._:@/-]");
         }
     }
 
+    /**
+     * Only {@code [A-Za-z0-9._:@/-]}: checked per character rather than with a regular expression, as it runs for
+     * three ids of every event in the collector and again in the worker.
+     */
+    static boolean isId(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == ':' || c == '@' || c == '/' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkLabel(String field, String value, List<String> errors) {
-        if (value != null && (value.length() > MAX_LABEL_LENGTH || !ID.matcher(value).matches())) {
+        if (value != null && (value.length() > MAX_LABEL_LENGTH || value.isEmpty() || !isId(value))) {
             errors.add(field + " must be at most " + MAX_LABEL_LENGTH + " characters of [A-Za-z0-9._:@/-]");
         }
     }

@@ -4,18 +4,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.recoflow.common.Event;
+import io.recoflow.common.EventType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,6 +43,10 @@ class EventController {
     private final EventPublisher publisher;
     private final EventReader reader;
     private final MeterRegistry registry;
+    // meters by "endpoint:outcome" and "type:outcome", built once: Micrometer's builder + register per request
+    // (tags sorted, id hashed, registry map probed) showed in the collector's profile
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     EventController(CollectorProperties props, EventPublisher publisher, MeterRegistry registry) {
         this.props = props;
@@ -79,7 +87,7 @@ class EventController {
                 publisher.publish(events);
             } catch (EventPublisher.Unavailable e) {
                 outcome = "unavailable";
-                events.forEach(ev -> count(ev.type().wireName(), "unavailable", 1));
+                count(events, "unavailable");
                 log.warn("event=kafka_unavailable endpoint={} events={} reason=\"{}\"", endpoint, events.size(),
                         e.getMessage());
                 ResponseEntity.BodyBuilder b = ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -88,19 +96,25 @@ class EventController {
                         List.of("Kafka did not acknowledge the events (" + e.getMessage()
                                 + "); retry later with the same eventIds")));
             }
-            events.forEach(ev -> count(ev.type().wireName(), "accepted", 1));
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("accepted", events.size()));
+            count(events, "accepted");
+            // the 202 body as bytes: through Jackson and content negotiation it was a tenth of a single post's CPU
+            return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
+                    .body(("{\"accepted\":" + events.size() + "}").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             outcome = "invalid";
             return problem(HttpStatus.BAD_REQUEST, INVALID, "Invalid event",
                     List.of("could not read the request body"));
         } finally {
-            sample.stop(Timer.builder("recoflow.collector.requests")
-                    .description("Event ingest requests, by endpoint and outcome")
-                    .tag("endpoint", endpoint).tag("outcome", outcome)
-                    .publishPercentileHistogram()
-                    .register(registry));
+            sample.stop(timer(endpoint, outcome));
         }
+    }
+
+    private Timer timer(String endpoint, String outcome) {
+        return timers.computeIfAbsent(endpoint + ":" + outcome, k -> Timer.builder("recoflow.collector.requests")
+                .description("Event ingest requests, by endpoint and outcome")
+                .tag("endpoint", endpoint).tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry));
     }
 
     /** The body, or null when it exceeds the limit (checked while reading, not trusting Content-Length). */
@@ -115,11 +129,22 @@ class EventController {
         }
     }
 
+    /** One increment per type present, not per event: a meter lookup costs more than the rest of an event. */
+    private void count(List<Event> events, String outcome) {
+        int[] byType = new int[EventType.values().length];
+        events.forEach(e -> byType[e.type().ordinal()]++);
+        for (EventType t : EventType.values()) {
+            if (byType[t.ordinal()] > 0) {
+                count(t.wireName(), outcome, byType[t.ordinal()]);
+            }
+        }
+    }
+
     private void count(String type, String outcome, int n) {
-        Counter.builder("recoflow.collector.events")
+        counters.computeIfAbsent(type + ":" + outcome, k -> Counter.builder("recoflow.collector.events")
                 .description("Events by type and outcome (accepted = acknowledged by Kafka)")
                 .tag("type", type).tag("outcome", outcome)
-                .register(registry).increment(n);
+                .register(registry)).increment(n);
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, URI type, String title, List<String> errors) {

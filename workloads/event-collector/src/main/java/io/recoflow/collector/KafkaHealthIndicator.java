@@ -1,6 +1,5 @@
 package io.recoflow.collector;
 
-import io.recoflow.common.Topics;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
@@ -9,10 +8,12 @@ import org.springframework.stereotype.Component;
 @Component("kafka")
 class KafkaHealthIndicator extends AbstractHealthIndicator {
     private final KafkaTopics topics;
+    private final String topic;
 
-    KafkaHealthIndicator(KafkaTopics topics) {
+    KafkaHealthIndicator(KafkaTopics topics, CollectorProperties props) {
         super("Kafka not reachable");
         this.topics = topics;
+        this.topic = props.topic();
     }
 
     @Override
@@ -21,7 +22,7 @@ class KafkaHealthIndicator extends AbstractHealthIndicator {
             KafkaTopics.Cluster c = topics.describe();
             topics.ensure();
             builder.up().withDetail("clusterId", c.id()).withDetail("brokers", c.brokers())
-                    .withDetail("topic", Topics.EVENTS);
+                    .withDetail("topic", topic);
         } catch (Exception e) {
             // A down broker is an expected state here, not a stack trace per probe.
             Throwable cause = e.getCause() != null ? e.getCause() : e;

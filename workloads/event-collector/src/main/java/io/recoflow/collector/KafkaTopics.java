@@ -1,6 +1,6 @@
 package io.recoflow.collector;
 
-import io.recoflow.common.Topics;
+import io.recoflow.common.kafka.ClientProperties;
 import io.recoflow.common.kafka.TopicAdmin;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
 class KafkaTopics extends TopicAdmin {
 
     KafkaTopics(CollectorProperties props) {
-        super(props.bootstrapServers(), "event-collector-admin", props.healthTimeout(),
-                List.of(new NewTopic(Topics.EVENTS, props.topicPartitions(), props.topicReplication())));
+        super(ClientProperties.load(props.kafkaPropertiesFile()), props.bootstrapServers(), "event-collector-admin",
+                props.healthTimeout(), List.of(new NewTopic(props.topic(), props.topicPartitions(),
+                        props.topicReplication())));
     }
 
     @EventListener(ApplicationReadyEvent.class)

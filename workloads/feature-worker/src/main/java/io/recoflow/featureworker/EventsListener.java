@@ -1,7 +1,6 @@
 package io.recoflow.featureworker;
 
 import io.recoflow.common.Event;
-import io.recoflow.common.Topics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -31,14 +30,21 @@ class EventsListener {
     private final Experiments experiments;
     private final WorkerMetrics metrics;
     private final EventDecoder decoder = new EventDecoder(Clock.systemUTC());
+    private final List<String> topics;
 
-    EventsListener(FeatureStore store, Experiments experiments, WorkerMetrics metrics) {
+    EventsListener(FeatureStore store, Experiments experiments, WorkerMetrics metrics, WorkerProperties props) {
         this.store = store;
         this.experiments = experiments;
         this.metrics = metrics;
+        this.topics = props.topics();
     }
 
-    @KafkaListener(id = "feature-worker", idIsGroup = false, topics = Topics.EVENTS,
+    /** The topics to consume, for the listener annotation's expression. */
+    public List<String> topics() {
+        return topics;
+    }
+
+    @KafkaListener(id = "feature-worker", idIsGroup = false, topics = "#{__listener.topics()}",
             containerFactory = "eventsContainerFactory", batch = "true")
     void onEvents(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
         List<Event> events = new ArrayList<>(records.size());

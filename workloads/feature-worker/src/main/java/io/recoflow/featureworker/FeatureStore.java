@@ -3,6 +3,7 @@ package io.recoflow.featureworker;
 import io.recoflow.common.Event;
 import io.recoflow.common.EventType;
 import io.recoflow.common.RedisKeys;
+import io.recoflow.common.contract.FeatureSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
@@ -23,21 +26,33 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * The one place that talks to Redis in the worker. Each event is one call of {@code apply-event.lua} (dedup marker
- * and all feature writes atomically), each event an experiment counts one call of {@code apply-experiment.lua};
- * a batch is one pipeline of both, so one round trip per poll.
+ * and all feature writes atomically), each event an experiment counts one call of {@code apply-experiment.lua}, each
+ * batch one call of {@code apply-freshness.lua}; a batch is one pipeline of them all, so one round trip per poll.
+ * Caps and TTLs come from the {@link FeatureSettings} (the built-in {@link RedisKeys} defaults where the file sets
+ * none).
  */
 @Component
 class FeatureStore implements DisposableBean {
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
     private static final String COVISIT_PREFIX = RedisKeys.coVisitation("");
+    private static final String DEDUP_TTL = Long.toString(RedisKeys.DEDUP_TTL_SECONDS);
+    private static final List<String> FRESHNESS_KEYS = List.of(RedisKeys.FRESHNESS);
 
     private final JedisPooled redis;
     private final WorkerProperties props;
     private final Clock clock;
+    // the script's per-event arguments that only the settings decide, formatted once
+    private final String recentCap;
+    private final String userTtl;
+    private final String covisitWindow;
+    private final String covisitCap;
+    private final long bucketTtl;
     private final String script;
     private final String experimentScript;
+    private final String freshnessScript;
     private volatile String sha;
     private volatile String experimentSha;
+    private volatile String freshnessSha;
 
     /**
      * @param events for each feature event whether it was applied (false: a duplicate eventId)
@@ -46,20 +61,38 @@ class FeatureStore implements DisposableBean {
      */
     record Applied(List<Boolean> events, List<Long> experiment) {}
 
-    @Autowired
     FeatureStore(WorkerProperties props) {
-        this(props, Clock.systemUTC());
+        this(props, FeatureSettings.DEFAULTS);
     }
 
-    FeatureStore(WorkerProperties props, Clock clock) {
+    @Autowired
+    FeatureStore(WorkerProperties props, FeatureSettings features) {
+        this(props, features, Clock.systemUTC());
+    }
+
+    FeatureStore(WorkerProperties props, FeatureSettings features, Clock clock) {
         this.props = props;
         this.clock = clock;
+        this.recentCap = Integer.toString(features.recentItems());
+        this.userTtl = Long.toString(features.userTtl());
+        this.covisitWindow = Integer.toString(
+                features.covisitWindow() != null ? features.covisitWindow() : props.covisitWindow());
+        this.covisitCap = Integer.toString(features.covisitNeighbours());
+        this.bucketTtl = features.popularityBucketTtl();
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(Math.max(4, props.concurrency() + 2));
         pool.setMaxWait(props.redisTimeout());
-        this.redis = new JedisPooled(pool, props.redisHost(), props.redisPort(), (int) props.redisTimeout().toMillis());
+        int timeout = (int) props.redisTimeout().toMillis();
+        DefaultJedisClientConfig client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .ssl(props.redisTls())
+                .password(props.redisPassword() == null || props.redisPassword().isEmpty() ? null : props.redisPassword())
+                .build();
+        this.redis = new JedisPooled(pool, new HostAndPort(props.redisHost(), props.redisPort()), client);
         this.script = load("apply-event.lua");
         this.experimentScript = load("apply-experiment.lua");
+        this.freshnessScript = load("apply-freshness.lua");
     }
 
     /**
@@ -85,15 +118,21 @@ class FeatureStore implements DisposableBean {
         } catch (JedisNoScriptException e) { // Redis restarted or flushed its script cache
             sha = null;
             experimentSha = null;
+            freshnessSha = null;
             return run(events, writes);
         }
     }
 
     private Applied run(List<Event> events, List<Experiments.Write> writes) {
         String s = sha;
+        String fs = freshnessSha;
         if (s == null && !events.isEmpty()) {
             s = redis.scriptLoad(script);
             sha = s;
+        }
+        if (fs == null && !events.isEmpty()) {
+            fs = redis.scriptLoad(freshnessScript);
+            freshnessSha = fs;
         }
         String xs = experimentSha;
         if (xs == null && !writes.isEmpty()) {
@@ -104,8 +143,13 @@ class FeatureStore implements DisposableBean {
         List<Response<Object>> replies = new ArrayList<>(events.size());
         List<Response<Object>> counted = new ArrayList<>(writes.size());
         try (PipelineBase p = redis.pipelined()) {
+            long newest = 0;
             for (Event e : events) {
                 replies.add(p.evalsha(s, keys(e), args(e, now)));
+                newest = Math.max(newest, e.timestamp().toEpochMilli());
+            }
+            if (!events.isEmpty()) {
+                p.evalsha(fs, FRESHNESS_KEYS, List.of(Long.toString(newest), Long.toString(now)));
             }
             for (Experiments.Write w : writes) {
                 counted.add(p.evalsha(xs, keys(w), args(w)));
@@ -166,7 +210,6 @@ class FeatureStore implements DisposableBean {
                 RedisKeys.recentItems(e.userId()),
                 RedisKeys.purchased(e.userId()),
                 RedisKeys.popularityBucket(hour),
-                RedisKeys.FRESHNESS,
                 RedisKeys.purchaseCounts(e.userId()));
     }
 
@@ -174,7 +217,7 @@ class FeatureStore implements DisposableBean {
         long ts = e.timestamp().toEpochMilli();
         double weight = props.weights().of(e.type());
         // The bucket lives TTL past the end of its own hour, so replayed old events do not keep dead buckets alive.
-        long expireAt = (Math.floorDiv(ts, HOUR_MS) + 1) * HOUR_MS / 1000 + RedisKeys.POPULARITY_BUCKET_TTL_SECONDS;
+        long expireAt = (Math.floorDiv(ts, HOUR_MS) + 1) * HOUR_MS / 1000 + bucketTtl;
         boolean popular = weight > 0 && expireAt > now / 1000;
         return List.of(
                 e.itemId(),
@@ -183,13 +226,12 @@ class FeatureStore implements DisposableBean {
                 e.type() == EventType.PURCHASE ? "1" : "0",
                 Double.toString(weight),
                 popular ? Long.toString(expireAt) : "0",
-                Integer.toString(RedisKeys.RECENT_ITEMS_CAP),
-                Long.toString(RedisKeys.USER_TTL_SECONDS),
-                Long.toString(RedisKeys.DEDUP_TTL_SECONDS),
-                Integer.toString(props.covisitWindow()),
-                Integer.toString(RedisKeys.COVISIT_CAP),
-                COVISIT_PREFIX,
-                Long.toString(now));
+                recentCap,
+                userTtl,
+                DEDUP_TTL,
+                covisitWindow,
+                covisitCap,
+                COVISIT_PREFIX);
     }
 
     /** PING, for the health indicator. */

@@ -1,7 +1,7 @@
 package io.recoflow.featureworker;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.recoflow.common.Topics;
+import io.recoflow.common.kafka.ClientProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +33,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Consumer, dead-letter producer and error handling. Values are read as bytes so a broken payload never fails in
- * the deserializer: the listener decides what is poison. Poison is not retryable (straight to {@link Topics#EVENTS_DLT});
+ * the deserializer: the listener decides what is poison. Poison is not retryable (straight to the dead-letter topic);
  * everything else (Redis down) is retried with exponential back-off forever and never dead-lettered.
  */
 @Configuration
@@ -44,7 +44,7 @@ class KafkaConfig {
 
     @Bean
     ConsumerFactory<String, byte[]> eventsConsumerFactory(WorkerProperties props, MeterRegistry registry) {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(ClientProperties.load(props.kafkaPropertiesFile()));
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, props.groupId());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -52,6 +52,10 @@ class KafkaConfig {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        // a poll of max.poll.records at 20k events/s: wait for a fuller fetch instead of returning a few records
+        // per round trip (each poll is one Redis pipeline, so fewer, larger polls cost less per event)
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, props.fetchMinBytes());
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) props.fetchMaxWait().toMillis());
         DefaultKafkaConsumerFactory<String, byte[]> f =
                 new DefaultKafkaConsumerFactory<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         f.addListener(new MicrometerConsumerListener<>(registry));
@@ -60,7 +64,7 @@ class KafkaConfig {
 
     @Bean
     ProducerFactory<String, byte[]> dltProducerFactory(WorkerProperties props, MeterRegistry registry) {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(ClientProperties.load(props.kafkaPropertiesFile()));
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "feature-worker-dlt");
         c.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -80,8 +84,9 @@ class KafkaConfig {
     @Bean
     DefaultErrorHandler eventsErrorHandler(KafkaTemplate<String, byte[]> dltTemplate, WorkerProperties props) {
         // partition -1: the DLT may have fewer partitions than the source; the producer picks one by key
+        String topic = props.deadLetterTopic();
         DeadLetterPublishingRecoverer dlt = new DeadLetterPublishingRecoverer(dltTemplate,
-                (record, ex) -> new TopicPartition(Topics.EVENTS_DLT, -1));
+                (record, ex) -> new TopicPartition(topic, -1));
         dlt.setHeadersFunction((record, ex) -> new RecordHeaders(new RecordHeader[] {
                 new RecordHeader(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8))}));
         ExponentialBackOff backOff = new ExponentialBackOff(props.retryInitial().toMillis(), 2.0);

@@ -1,11 +1,12 @@
 -- Applies one event to the online features, exactly once per eventId.
 -- The dedup check and every write run in this one script, so Redis applies all of it or none of it
 -- (a redelivery after a crash finds either no marker and no writes, or both).
--- KEYS: 1 seen marker, 2 user's recent ZSET, 3 user's purchased SET, 4 popularity bucket ZSET, 5 freshness HASH,
---       6 user's purchase-count HASH
+-- KEYS: 1 seen marker, 2 user's recent ZSET, 3 user's purchased SET, 4 popularity bucket ZSET,
+--       5 user's purchase-count HASH
 -- ARGV: 1 itemId, 2 event epoch ms, 3 engagement 0/1, 4 purchase 0/1, 5 popularity weight,
 --       6 bucket EXPIREAT seconds (0 = no popularity), 7 recent cap, 8 user TTL s, 9 dedup TTL s,
---       10 co-visitation window, 11 co-visitation cap, 12 co-visitation key prefix, 13 now epoch ms
+--       10 co-visitation window, 11 co-visitation cap, 12 co-visitation key prefix
+-- The freshness hash is written once per batch (apply-freshness.lua), not here: three calls per event less.
 -- Co-visitation keys are derived from the recent items, not declared in KEYS: this needs a non-cluster Redis.
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
@@ -36,16 +37,19 @@ if ARGV[3] == '1' then
       end
     end
   end
-  redis.call('ZADD', KEYS[2], 'GT', ts, item)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[7]) + 1))
+  -- only a new member can push the set over its cap
+  local recentCap = tonumber(ARGV[7])
+  if redis.call('ZADD', KEYS[2], 'GT', ts, item) == 1 and redis.call('ZCARD', KEYS[2]) > recentCap then
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(recentCap + 1))
+  end
   redis.call('EXPIRE', KEYS[2], ARGV[8])
 end
 
 if ARGV[4] == '1' then
   redis.call('SADD', KEYS[3], item)
   redis.call('EXPIRE', KEYS[3], ARGV[8])
-  redis.call('HINCRBY', KEYS[6], item, 1)
-  redis.call('EXPIRE', KEYS[6], ARGV[8])
+  redis.call('HINCRBY', KEYS[5], item, 1)
+  redis.call('EXPIRE', KEYS[5], ARGV[8])
 end
 
 if ARGV[6] ~= '0' then
@@ -53,10 +57,5 @@ if ARGV[6] ~= '0' then
   redis.call('EXPIREAT', KEYS[4], ARGV[6])
 end
 
-local last = tonumber(redis.call('HGET', KEYS[5], 'lastEventAt') or '0')
-if tonumber(ts) > last then
-  redis.call('HSET', KEYS[5], 'lastEventAt', ts)
-end
-redis.call('HSET', KEYS[5], 'lastAppliedAt', ARGV[13])
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[9])
 return 1

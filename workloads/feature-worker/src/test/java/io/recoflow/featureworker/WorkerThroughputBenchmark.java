@@ -137,8 +137,9 @@ class WorkerThroughputBenchmark {
     }
 
     private static WorkerProperties props(int redisPort, String bootstrap, int concurrency) {
-        return new WorkerProperties(bootstrap, "bench", concurrency, 500, 3, (short) 1, "127.0.0.1", redisPort,
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), WINDOW, Duration.ofSeconds(2),
+        return new WorkerProperties(bootstrap, "bench", List.of(Topics.EVENTS), Topics.EVENTS_DLT, null, concurrency,
+                500, 16384, Duration.ofMillis(50), 3, (short) 1, "127.0.0.1", redisPort, false, null,
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), WINDOW, null, Duration.ofSeconds(2),
                 new WorkerProperties.Weights(1, 3, 5, 1, 0),
                 new WorkerProperties.Experiments(null, Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }

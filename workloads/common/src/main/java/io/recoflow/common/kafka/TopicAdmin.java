@@ -1,8 +1,10 @@
 package io.recoflow.common.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place a workload talks to the Kafka admin API: creates its topics when missing and answers the health
  * probe. Start-up never waits for Kafka: {@link #ensureInBackground} tries once, and every readiness probe retries
- * {@link #ensure} until it succeeds (then it is free).
+ * {@link #ensure} until it succeeds (then it is free). Topics that exist already (a FeaturePipeline's operator
+ * creates them) are not created again, so a client without the create permission works once they exist.
  */
 public class TopicAdmin implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
@@ -29,15 +32,22 @@ public class TopicAdmin implements AutoCloseable {
     private final AtomicBoolean ensured = new AtomicBoolean();
 
     public TopicAdmin(String bootstrapServers, String clientId, Duration timeout, List<NewTopic> topics) {
+        this(Map.of(), bootstrapServers, clientId, timeout, topics);
+    }
+
+    /** @param client entries merged into the admin client's config first ({@link ClientProperties}: TLS, SASL) */
+    public TopicAdmin(Map<String, Object> client, String bootstrapServers, String clientId, Duration timeout,
+            List<NewTopic> topics) {
         this.timeout = timeout;
         this.topics = List.copyOf(topics);
         int ms = (int) timeout.toMillis();
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, clientId,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+        Map<String, Object> c = new HashMap<>(client);
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        c.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        this.admin = Admin.create(c);
     }
 
     /** Creates the topics that do not exist yet; cheap once it succeeded. */
@@ -45,7 +55,9 @@ public class TopicAdmin implements AutoCloseable {
         if (ensured.get()) {
             return;
         }
-        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createTopics(topics).values().entrySet()) {
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createTopics(missing).values().entrySet()) {
             try {
                 f.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 log.info("event=topic_created topic={}", f.getKey());
