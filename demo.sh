@@ -11,7 +11,10 @@
 # the cheaper cluster, and a jump of the clock into the next month releases every action. Last, a nightly retraining
 # schedule (examples/training.yaml) with a SIMULATED trainer: the clock jumps to two 02:00 ticks, the first challenger
 # fails the offline gate and the second passes it and gets its own ModelVersion and an A/B test against the champion.
-# The operator's clock runs 60x (--speed N); the whole demo takes about a minute and a quarter.
+# Then the feature pipeline (examples/pipeline.yaml) on a REAL single-broker KRaft Kafka and a REAL redis-server, both
+# in the demo's JVM, with a SIMULATED feature worker: topics created and read back through the Admin API, lag and
+# freshness reported; the worker pauses, the features go stale past the freshness SLO, it resumes and they are fresh.
+# The operator's clock runs 60x (--speed N); the whole demo takes about a minute and a half.
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -pl operator/demo -am package -DskipTests

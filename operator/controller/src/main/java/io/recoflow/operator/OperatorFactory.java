@@ -17,6 +17,9 @@ import io.recoflow.operator.training.TrainingReconciler;
 import io.recoflow.operator.training.Triggers;
 import io.recoflow.operator.core.Prometheus;
 import io.recoflow.operator.model.RecommendationModelReconciler;
+import io.recoflow.operator.pipeline.FeatureStore;
+import io.recoflow.operator.pipeline.KafkaTopics;
+import io.recoflow.operator.pipeline.PipelineReconciler;
 import io.recoflow.operator.placement.ClusterTargetReconciler;
 import io.recoflow.operator.placement.MemberClients;
 import io.recoflow.operator.version.ModelVersionReconciler;
@@ -66,6 +69,7 @@ public final class OperatorFactory {
     /** @param sources where budgets read their spend (the demo simulates one; everything else uses {@link Sources}) */
     public static Operator create(KubernetesClient client, Settings settings, Clock clock, ModelRegistry registry,
             MeterRegistry meters, Runnable onLostLease, MemberClients members, Sources sources) {
+        KafkaTopics kafka = new KafkaTopics();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -99,6 +103,7 @@ public final class OperatorFactory {
                     super.stop();
                 } finally {
                     members.close();
+                    kafka.close();
                 }
             }
         };
@@ -116,6 +121,8 @@ public final class OperatorFactory {
         operator.register(new TrainingReconciler(clock, events, new Triggers(settings.prometheusUrl()),
                 settings.maxRequeue()), c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ExperimentReconciler(clock, events, prometheus, registry, settings.maxRequeue()),
+                c -> c.withRetry(retry(settings.retryInterval())));
+        operator.register(new PipelineReconciler(clock, events, kafka, new FeatureStore(), settings.maxRequeue()),
                 c -> c.withRetry(retry(settings.retryInterval())));
         return operator;
     }

@@ -34,7 +34,8 @@ class CrdDriftTest {
             "clustertargets.recoflow.io-v1.yml", io.recoflow.operator.api.placement.ClusterTarget.class,
             "abexperiments.recoflow.io-v1.yml", io.recoflow.operator.api.experiment.ABExperiment.class,
             "cloudcostbudgets.recoflow.io-v1.yml", io.recoflow.operator.api.budget.CloudCostBudget.class,
-            "trainingschedules.recoflow.io-v1.yml", io.recoflow.operator.api.training.TrainingSchedule.class);
+            "trainingschedules.recoflow.io-v1.yml", io.recoflow.operator.api.training.TrainingSchedule.class,
+            "featurepipelines.recoflow.io-v1.yml", io.recoflow.operator.api.pipeline.FeaturePipeline.class);
 
     @Test
     void committedCrdsMatchTheGeneratedOnes() throws IOException {

@@ -96,5 +96,23 @@ public enum Reason {
     TrainingGateFailed,
     TrainingFailed,
     ChallengerExperiment,
-    Idle
+    Idle,
+    // FeaturePipeline (WaitingForFreshFeatures: a RecommendationModel's rollout held by its pipeline)
+    KafkaUnreachable,
+    RedisUnreachable,
+    TopicsReady,
+    TopicCreated,
+    TopicRefused,
+    PartitionsIncreased,
+    TopicConfigCorrected,
+    WaitingForTopicOperator,
+    TopicsDeleted,
+    TopicsRetained,
+    WorkersAvailable,
+    WorkersUnavailable,
+    FeaturesFresh,
+    FeaturesStale,
+    CaughtUp,
+    WaitingForFreshFeatures,
+    PipelineNotFound
 }

@@ -40,6 +40,8 @@ import io.recoflow.operator.model.rollout.RolloutMachine;
 import io.recoflow.operator.model.rollout.RolloutPolicy;
 import io.recoflow.operator.model.rollout.RolloutState;
 import io.recoflow.operator.model.rollout.Sequential;
+import io.recoflow.operator.api.pipeline.FeaturePipeline;
+import io.recoflow.operator.pipeline.PipelineStatus;
 import io.recoflow.operator.placement.MemberInformers;
 import io.recoflow.operator.placement.Members;
 import io.recoflow.operator.placement.Weights;
@@ -134,7 +136,25 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                         .build(),
                 context);
         this.budgets = budgets;
+        var pipelines = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(FeaturePipeline.class, RecommendationModel.class)
+                        .withName("featurepipelines")
+                        .withSecondaryToPrimaryMapper((FeaturePipeline fp) -> context.getPrimaryCache()
+                                .list(fp.getMetadata().getNamespace(), m -> m.getSpec() != null
+                                        && m.getSpec().features != null
+                                        && fp.getMetadata().getName().equals(m.getSpec().features.pipelineRef))
+                                .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((io.javaoperatorsdk.operator.processing.event.source
+                                .PrimaryToSecondaryMapper<RecommendationModel>) m -> m.getSpec() == null
+                                || m.getSpec().features == null || m.getSpec().features.pipelineRef == null ? Set.of()
+                                : Set.of(new ResourceID(m.getSpec().features.pipelineRef,
+                                        m.getMetadata().getNamespace())))
+                        // lag and freshness move every look; a model only waits on Fresh
+                        .withOnUpdateFilter((now, before) -> PipelineStatus.fresh(now) != PipelineStatus.fresh(before))
+                        .build(),
+                context);
         List<EventSource<?, RecommendationModel>> sources = new ArrayList<>(hub.sources());
+        sources.add(pipelines);
         sources.add(versions);
         sources.add(budgets);
         sources.add(experiments);
@@ -210,6 +230,13 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             // a running experiment owns the model's users: the new target waits (see Routing)
             held = "version " + target.version() + " waits: an experiment is running on this model";
             heldVersion = target.version();
+            target = new Target(state.serving(), state.servingUri());
+        }
+        String stale = held == null && !state.rollingOut() && state.serving() != null
+                && RolloutMachine.startsRollout(state, target) ? staleFeatures(spec, ctx) : null;
+        if (stale != null) {
+            // no new version on features that are behind: what serves keeps serving until the pipeline is Fresh
+            held = "version " + target.version() + " waits: " + stale;
             target = new Target(state.serving(), state.servingUri());
         }
         ServingPlan before = plan(state, strategy, extra);
@@ -350,7 +377,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             events.normal(rm, Reason.BudgetActionReleased, "released: " + budgetBefore);
         }
         if (held != null) {
-            events.normal(rm, Reason.WaitingForExperiment, held);
+            events.normal(rm, stale != null ? Reason.WaitingForFreshFeatures : Reason.WaitingForExperiment, held);
         }
         for (Transition t : decision.transitions()) {
             Reason reason = Reason.valueOf(t.reason());
@@ -379,6 +406,26 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
     private static ServingPlan plan(RolloutState state, Strategy strategy, List<Long> extra) {
         ServingPlan p = ServingPlan.of(state, strategy);
         return state.rollingOut() ? p : p.withVersions(extra);
+    }
+
+    /** Why the model's feature pipeline holds a new rollout, or null when it does not (no pipelineRef, Fresh). */
+    private static String staleFeatures(RecommendationModel rm, Context<RecommendationModel> ctx) {
+        String ref = rm.getSpec().features == null ? null : rm.getSpec().features.pipelineRef;
+        if (ref == null) {
+            return null;
+        }
+        FeaturePipeline fp = ctx.getSecondaryResources(FeaturePipeline.class).stream()
+                .filter(p -> ref.equals(p.getMetadata().getName())).findFirst().orElse(null);
+        if (fp == null) {
+            return "FeaturePipeline " + ref + " not found";
+        }
+        if (PipelineStatus.fresh(fp)) {
+            return null;
+        }
+        // the reason only: the condition's message moves with the age, and every new text would be a new Event
+        return "FeaturePipeline " + ref + " is not Fresh (" + io.recoflow.operator.core.Conditions
+                .get(fp.getStatus() == null ? null : fp.getStatus().conditions, PipelineStatus.FRESH)
+                .map(c -> c.getStatus() + " " + c.getReason()).orElse("not reconciled yet") + ")";
     }
 
     /**

@@ -43,6 +43,8 @@ class DeployManifestTest {
         assertThat(verbs(role.getRules(), "services")).doesNotContain("delete", "get");
         // patch only for the cleanup finalizer; the operator never writes a spec (no update, no create)
         assertThat(verbs(role.getRules(), "recommendationmodels")).doesNotContain("update", "create");
+        assertThat(verbs(role.getRules(), "featurepipelines")).doesNotContain("update", "create");
+        assertThat(verbs(role.getRules(), "featurepipelines/status")).containsExactly("update");
         // create only: a TrainingSchedule's challenger (owned by it); never an update of a user's ModelVersion
         assertThat(verbs(role.getRules(), "modelversions")).doesNotContain("update", "patch", "delete");
         assertThat(verbs(role.getRules(), "abexperiments")).containsExactly("list", "watch", "create");
@@ -148,9 +150,10 @@ class DeployManifestTest {
                 csv().get("spec")).get("customresourcedefinitions")).get("owned");
         assertThat(owned).extracting(o -> (String) o.get("name")).containsExactlyInAnyOrder(
                 "recommendationmodels.recoflow.io", "modelversions.recoflow.io", "clustertargets.recoflow.io",
-                "abexperiments.recoflow.io", "cloudcostbudgets.recoflow.io", "trainingschedules.recoflow.io");
+                "abexperiments.recoflow.io", "cloudcostbudgets.recoflow.io", "trainingschedules.recoflow.io",
+                "featurepipelines.recoflow.io");
         for (String name : List.of("recommendationmodels", "modelversions", "clustertargets", "abexperiments",
-                "cloudcostbudgets", "trainingschedules")) {
+                "cloudcostbudgets", "trainingschedules", "featurepipelines")) {
             assertThat(Files.readString(ROOT.resolve("olm/manifests/" + name + ".recoflow.io.crd.yaml")))
                     .as("olm/manifests is stale: cp crds/" + name + ".recoflow.io-v1.yml olm/manifests/" + name
                             + ".recoflow.io.crd.yaml")

@@ -43,6 +43,7 @@ class CrdRulesEvaluationTest {
     static final String AB = "ABExperiment";
     static final String CCB = "CloudCostBudget";
     static final String TS = "TrainingSchedule";
+    static final String FP = "FeaturePipeline";
 
     static CrdValidator rmCrd;
     static CrdValidator mvCrd;
@@ -50,6 +51,7 @@ class CrdRulesEvaluationTest {
     static CrdValidator abCrd;
     static CrdValidator ccbCrd;
     static CrdValidator tsCrd;
+    static CrdValidator fpCrd;
 
     @BeforeAll
     static void load() throws IOException {
@@ -59,6 +61,7 @@ class CrdRulesEvaluationTest {
         abCrd = CrdValidator.load(ROOT.resolve("crds/abexperiments.recoflow.io-v1.yml"));
         ccbCrd = CrdValidator.load(ROOT.resolve("crds/cloudcostbudgets.recoflow.io-v1.yml"));
         tsCrd = CrdValidator.load(ROOT.resolve("crds/trainingschedules.recoflow.io-v1.yml"));
+        fpCrd = CrdValidator.load(ROOT.resolve("crds/featurepipelines.recoflow.io-v1.yml"));
     }
 
     /** A mutation of an example; {@code old} set means an update from the unmodified example. */
@@ -286,6 +289,62 @@ class CrdRulesEvaluationTest {
                         "spec.gate.minNdcgGain: must be >= 0"),
                 createJavaBlind("unknown concurrency policy", TS, d -> set(d, "spec.concurrencyPolicy", "Allow"),
                         "spec.concurrencyPolicy: Unsupported value: \"Allow\""),
+                // CEL: FeaturePipeline
+                create("strimzi without its cluster", FP, d -> set(d, "spec.kafka.topicManagement", "strimzi"),
+                        "spec: topicManagement strimzi needs kafka.strimziCluster (the strimzi.io/cluster label)"),
+                create("a collector scaled on lag", FP, d -> set(d, "spec.collector",
+                                Map.of("autoscaling", Map.of("minReplicas", 1, "maxReplicas", 3,
+                                        "lag", Map.of("threshold", 10)))),
+                        "spec: lag autoscaling is for the worker (the collector does not consume)"),
+                create("events min.insync.replicas above the replication factor", FP,
+                        d -> set(d, "spec.kafka.topics.events.minInsyncReplicas", 4),
+                        "spec.kafka.topics.events: minInsyncReplicas must be <= replicationFactor"),
+                create("impressions min.insync.replicas above the replication factor", FP,
+                        d -> set(d, "spec.kafka.topics.impressions.minInsyncReplicas", 4),
+                        "spec.kafka.topics.impressions: minInsyncReplicas must be <= replicationFactor"),
+                create("dead letters min.insync.replicas above the replication factor", FP,
+                        d -> set(d, "spec.kafka.topics.deadLetter.minInsyncReplicas", 4),
+                        "spec.kafka.topics.deadLetter: minInsyncReplicas must be <= replicationFactor"),
+                create("worker replicas and autoscaling", FP, d -> set(d, "spec.worker.replicas", 2),
+                        "spec.worker: set replicas or autoscaling, not both"),
+                create("collector replicas and autoscaling", FP, d -> set(d, "spec.collector.autoscaling",
+                                Map.of("minReplicas", 1, "maxReplicas", 3, "targetCPUUtilization", 70)),
+                        "spec.collector: set replicas or autoscaling, not both"),
+                create("worker min above max", FP, d -> set(d, "spec.worker.autoscaling.minReplicas", 30),
+                        "spec.worker.autoscaling: minReplicas must be <= maxReplicas"),
+                create("worker autoscaling without a target", FP, d -> set(d, "spec.worker.autoscaling.lag", null),
+                        "spec.worker.autoscaling: set lag and/or targetCPUUtilization"),
+                create("collector min above max", FP, d -> {
+                    set(d, "spec.collector.replicas", null);
+                    set(d, "spec.collector.autoscaling", Map.of("minReplicas", 5, "maxReplicas", 3,
+                            "targetCPUUtilization", 70));
+                }, "spec.collector.autoscaling: minReplicas must be <= maxReplicas"),
+                create("collector autoscaling without a target", FP, d -> {
+                    set(d, "spec.collector.replicas", null);
+                    set(d, "spec.collector.autoscaling", Map.of("minReplicas", 1, "maxReplicas", 3));
+                }, "spec.collector.autoscaling: set lag and/or targetCPUUtilization"),
+                create("popularity windows out of order", FP,
+                        d -> set(d, "spec.features.popularityWindowsHours", List.of(24, 1)),
+                        "spec.features.popularityWindowsHours: popularityWindowsHours must be ascending"),
+                // OpenAPI: FeaturePipeline (the worker's FeatureSettings bounds)
+                create("a recent-items cap above the worker's bound", FP,
+                        d -> set(d, "spec.features.recentItemsCap", 5000),
+                        "spec.features.recentItemsCap: must be <= 1000"),
+                create("a co-visitation cap of zero", FP, d -> set(d, "spec.features.covisitCap", 0),
+                        "spec.features.covisitCap: must be >= 1"),
+                create("a popularity window of a year", FP,
+                        d -> set(d, "spec.features.popularityWindowsHours", List.of(1, 8760)),
+                        "spec.features.popularityWindowsHours[1]: must be <= 2160"),
+                create("a user TTL of seconds", FP, d -> set(d, "spec.features.userTtlSeconds", 5),
+                        "spec.features.userTtlSeconds: must be >= 60"),
+                createJavaBlind("a sink target that is no data lake", FP,
+                        d -> set(d, "spec.sink.targets", List.of("hdfs://namenode/events")),
+                        "spec.sink.targets[0]: must match ^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\\S*)?"
+                                + "|abfss://[a-z0-9-]{3,63}@[a-z0-9]{3,24}\\.dfs\\.core\\.windows\\.net(/\\S*)?)$"),
+                createJavaBlind("unknown topic management", FP, d -> set(d, "spec.kafka.topicManagement", "zookeeper"),
+                        "spec.kafka.topicManagement: Unsupported value: \"zookeeper\""),
+                createJavaBlind("no partitions", FP, d -> set(d, "spec.kafka.topics.events.partitions", 0),
+                        "spec.kafka.topics.events.partitions: must be >= 1"),
                 createJavaBlind("negative error-rate guardrail", AB,
                         d -> set(d, "spec.guardrails.maxErrorRate", -0.1),
                         "spec.guardrails.maxErrorRate: must be >= 0"));
@@ -361,6 +420,20 @@ class CrdRulesEvaluationTest {
                     set(d, "spec.trainer.spark.image", "ghcr.io/recoflow/spark-retrain:0.1.0");
                 }, null),
                 create("a macro schedule", TS, d -> set(d, "spec.schedule", "@weekly"), null),
+                create("a strimzi pipeline", FP, d -> {
+                    set(d, "spec.kafka.topicManagement", "strimzi");
+                    set(d, "spec.kafka.strimziCluster", "events");
+                }, null),
+                create("a pipeline without sink, features or autoscaling", FP, d -> {
+                    set(d, "spec.sink", null);
+                    set(d, "spec.features", null);
+                    set(d, "spec.worker", null);
+                    set(d, "spec.collector", null);
+                }, null),
+                create("a worker scaled on CPU only", FP, d -> {
+                    set(d, "spec.worker.autoscaling.lag", null);
+                    set(d, "spec.worker.autoscaling.targetCPUUtilization", 70);
+                }, null),
                 update("weights change while running", AB, d -> set(d, "spec.variants",
                         List.of(abVariant("control", "retail-recs-v1", 80, true),
                                 abVariant("treatment", "retail-recs-v2", 20, false))), null));
@@ -383,6 +456,7 @@ class CrdRulesEvaluationTest {
                     case AB -> abCrd;
                     case CCB -> ccbCrd;
                     case TS -> tsCrd;
+                    case FP -> fpCrd;
                     default -> throw new AssertionError("unexpected kind in " + f);
                 };
                 assertThat(crd.validate(doc, null)).as(f.getFileName().toString()).isEmpty();
@@ -419,12 +493,12 @@ class CrdRulesEvaluationTest {
         Set<String> hit = badInputs().map(c -> c.expected().replaceAll("\\[\\d+]", "[*]"))
                 .collect(Collectors.toSet());
         List<String> rules = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd, tsCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd, tsCrd, fpCrd)) {
             for (Rule r : crd.rules()) {
                 rules.add(r.schemaPath() + ": " + r.rule().getMessage());
             }
         }
-        assertThat(rules).hasSize(29).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
+        assertThat(rules).hasSize(41).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
     }
 
     @Test
@@ -446,7 +520,7 @@ class CrdRulesEvaluationTest {
     @Test
     void rulesOnlyIterateBoundedListsOfBoundedStrings() {
         List<String> unbounded = new ArrayList<>();
-        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd, tsCrd)) {
+        for (CrdValidator crd : List.of(rmCrd, mvCrd, ctCrd, abCrd, ccbCrd, tsCrd, fpCrd)) {
             walk("", crd.schema(), (path, s) -> {
                 if (s.getXKubernetesValidations() == null || s.getProperties() == null) {
                     return;
@@ -502,11 +576,15 @@ class CrdRulesEvaluationTest {
             case AB -> abCrd;
             case CCB -> ccbCrd;
             case TS -> tsCrd;
+            case FP -> fpCrd;
             default -> ctCrd;
         };
     }
 
     static Map<String, Object> example(String kind) {
+        if (FP.equals(kind)) {
+            return read(ROOT.resolve("examples/pipeline.yaml"));
+        }
         if (TS.equals(kind)) {
             return read(ROOT.resolve("examples/training.yaml"));
         }
@@ -551,6 +629,8 @@ class CrdRulesEvaluationTest {
                     io.recoflow.operator.api.budget.CloudCostBudget.class));
             case TS -> Specs.validate(Serialization.unmarshal(json,
                     io.recoflow.operator.api.training.TrainingSchedule.class));
+            case FP -> Specs.validate(Serialization.unmarshal(json,
+                    io.recoflow.operator.api.pipeline.FeaturePipeline.class));
             default -> Specs.validate(Serialization.unmarshal(json, ClusterTarget.class));
         };
     }

@@ -40,6 +40,8 @@ class ExamplesTest {
                                 io.recoflow.operator.api.budget.CloudCostBudget.class);
                         case "ABExperiment" -> Serialization.unmarshal(yaml,
                                 io.recoflow.operator.api.experiment.ABExperiment.class);
+                        case "FeaturePipeline" -> Serialization.unmarshal(yaml,
+                                io.recoflow.operator.api.pipeline.FeaturePipeline.class);
                         default -> throw new AssertionError("unexpected kind " + kind + " in " + f);
                     });
                 }
@@ -82,6 +84,15 @@ class ExamplesTest {
                 .satisfies(t -> {
                     assertThat(Specs.validate(t)).isEmpty();
                     assertThat(t.getSpec().modelRef).isEqualTo(rms.get(0).getMetadata().getName());
+                });
+        assertThat(items.stream().filter(io.recoflow.operator.api.pipeline.FeaturePipeline.class::isInstance)
+                .map(io.recoflow.operator.api.pipeline.FeaturePipeline.class::cast).toList()).singleElement()
+                .satisfies(p -> {
+                    assertThat(Specs.validate(p)).isEmpty();
+                    assertThat(p.getSpec().kafka.topics.events.partitions).isEqualTo(12);
+                    assertThat(p.getSpec().sink.targets).hasSize(2);
+                    assertThat(p.getSpec().deletionPolicy)
+                            .isEqualTo(io.recoflow.operator.api.pipeline.FeaturePipelineSpec.DeletionPolicy.RETAIN);
                 });
         List<ClusterTarget> targets = items.stream().filter(ClusterTarget.class::isInstance)
                 .map(ClusterTarget.class::cast).toList();

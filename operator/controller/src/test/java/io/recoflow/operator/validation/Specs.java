@@ -32,6 +32,10 @@ final class Specs {
         return io.recoflow.operator.training.TrainingValidator.INSTANCE.validate(ts);
     }
 
+    static List<String> validate(io.recoflow.operator.api.pipeline.FeaturePipeline fp) {
+        return io.recoflow.operator.pipeline.PipelineValidator.INSTANCE.validate(fp);
+    }
+
     static List<String> validate(ClusterTarget ct) {
         return ClusterTargetReconciler.VALIDATOR.validate(ct);
     }

@@ -21,6 +21,10 @@ import io.recoflow.operator.api.spec.ModelVersionSpec;
 import io.recoflow.operator.api.spec.Stage;
 import io.recoflow.operator.api.status.ModelPhase;
 import io.recoflow.operator.api.training.TrainingSchedule;
+import io.recoflow.operator.api.pipeline.FeaturePipeline;
+import io.recoflow.operator.pipeline.DesiredTopic;
+import io.recoflow.operator.pipeline.PipelineNames;
+import io.recoflow.operator.pipeline.PipelineStatus;
 import io.recoflow.operator.budget.Enforcement;
 import io.recoflow.operator.budget.Forecast;
 import io.recoflow.operator.config.Settings;
@@ -72,6 +76,9 @@ import java.util.stream.Stream;
  *       just before two nights' ticks: the first challenger fails the offline gate, the second passes it and gets a
  *       ModelVersion and an A/B test against the champion, which the demo leaves to run. Last, as the budget step's
  *       clock jumps would fire the nightly tick.</li>
+ *   <li>the feature pipeline of examples/pipeline.yaml on a REAL in-JVM KRaft Kafka and redis-server with a
+ *       SIMULATED feature worker ({@link FakeWorker}): topics created and read back, lag and freshness; the worker
+ *       pauses, the features go stale, it resumes and they are fresh again.</li>
  * </ol>
  * Each step must finish within {@link #STEP_LIMIT} of wall time at the default speed (clock x60).
  */
@@ -82,6 +89,8 @@ public final class Demo {
     static final String BUDGET_EXAMPLE = "budget.yaml";
     /** The retraining schedule, step 6: its nightly tick would fire on the budget step's clock jumps. */
     static final String TRAINING_EXAMPLE = "training.yaml";
+    /** The feature pipeline, step 7: it needs the demo's in-JVM Kafka and Redis. */
+    static final String PIPELINE_EXAMPLE = "pipeline.yaml";
     private final Path root;
     private final int speed;
     private final PrintStream out;
@@ -108,7 +117,9 @@ public final class Demo {
         java.util.List<String> a = java.util.Arrays.asList(args);
         // the demo prints its own tables and the Events; operator logs would interleave with them
         // (io.vertx and io.netty: the member mock API servers of step 4 warn with a stack trace when stopped)
-        for (String name : new String[] {"io.recoflow", "io.fabric8", "io.javaoperatorsdk", "io.vertx", "io.netty"}) {
+        // (org.apache.kafka: step 7's broker and clients log each reconnect while it stops)
+        for (String name : new String[] {"io.recoflow", "io.fabric8", "io.javaoperatorsdk", "io.vertx", "io.netty",
+                "org.apache.kafka", "kafka", "org.springframework"}) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
                     .setLevel(ch.qos.logback.classic.Level.ERROR);
         }
@@ -154,7 +165,8 @@ public final class Demo {
                             && !p.getFileName().toString().startsWith("clustertargets")
                             && !p.getFileName().toString().equals(AB_EXAMPLE)
                             && !p.getFileName().toString().equals(BUDGET_EXAMPLE)
-                            && !p.getFileName().toString().equals(TRAINING_EXAMPLE)).sorted().toList()) {
+                            && !p.getFileName().toString().equals(TRAINING_EXAMPLE)
+                            && !p.getFileName().toString().equals(PIPELINE_EXAMPLE)).sorted().toList()) {
                         say("kubectl apply -f " + root.relativize(f));
                         cluster.apply(f, NS);
                     }
@@ -175,6 +187,7 @@ public final class Demo {
 
                 multiCluster(cluster, client, v2, prometheus.url());
                 training(client);
+                pipeline(client);
 
                 say("Reconcile timings (operator_sdk_controllers_execution_reconcile_seconds):");
                 reconcileStats(meters);
@@ -785,6 +798,148 @@ public final class Demo {
                     + " a week of demo clock)"));
         }
         live = e -> false;
+    }
+
+    /**
+     * Step 7: examples/pipeline.yaml on a REAL single-broker KRaft Kafka and a REAL redis-server, both inside this JVM;
+     * the collector, worker and sink pods are the fake kubelet's, and the feature worker's effect on Kafka and Redis is
+     * {@link FakeWorker}'s. The topics are read back through the Admin API; the worker pauses and the pipeline goes
+     * stale on the demo clock, then catches up.
+     */
+    private void pipeline(KubernetesClient client) throws Exception {
+        Path file = root.resolve("examples").resolve(PIPELINE_EXAMPLE);
+        FeaturePipeline fp;
+        try (var in = Files.newInputStream(file)) {
+            fp = client.resources(FeaturePipeline.class).load(in).item();
+        }
+        String name = fp.getMetadata().getName();
+        var spec = fp.getSpec();
+        var broker = new org.springframework.kafka.test.EmbeddedKafkaKraftBroker(1, 1);
+        broker.afterPropertiesSet();
+        int redisPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            redisPort = socket.getLocalPort();
+        }
+        var redis = new redis.embedded.RedisServer(redisPort);
+        redis.start();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
+                broker.getBrokersAsString()))) {
+            say("7. feature pipeline: the FeaturePipeline " + name + " (" + root.relativize(file) + ")");
+            say("   Kafka: a REAL single-broker KRaft Kafka in this JVM at " + broker.getBrokersAsString()
+                    + "; Redis: a REAL redis-server (embedded-redis) at 127.0.0.1:" + redisPort);
+            say("   adjusted for the demo: kafka.bootstrapServers " + spec.kafka.bootstrapServers + " -> "
+                    + broker.getBrokersAsString() + ", redis " + spec.redis.host + " -> 127.0.0.1:" + redisPort
+                    + ", replicationFactor 3 -> 1 and minInsyncReplicas -> 1 (one broker)");
+            say("   collector, worker and sink: Deployments whose pods the fake kubelet marks ready; the feature"
+                    + " worker is SIMULATED (FakeWorker: a real consumer under the worker's group that marks"
+                    + " freshness in Redis and commits, nothing else)");
+            spec.kafka.bootstrapServers = broker.getBrokersAsString();
+            spec.redis.host = "127.0.0.1";
+            spec.redis.port = redisPort;
+            for (var t : java.util.List.of(spec.kafka.topics.events, spec.kafka.topics.impressions,
+                    spec.kafka.topics.deadLetter)) {
+                t.replicationFactor = 1;
+                if (t.minInsyncReplicas != null) {
+                    t.minInsyncReplicas = 1;
+                }
+            }
+            live = e -> name.equals(e.getInvolvedObject().getName())
+                    && "FeaturePipeline".equals(e.getInvolvedObject().getKind());
+            say("   kubectl apply -f " + root.relativize(file));
+            client.resource(fp).inNamespace(NS).create();
+            pipelineWatch(client, name, p -> PipelineStatus.isTrue(p, PipelineStatus.TOPICS_READY)
+                    && PipelineStatus.isTrue(p, Conditions.READY));
+            var described = admin.describeTopics(DesiredTopic.of(fp).stream().map(DesiredTopic::name).toList())
+                    .allTopicNames().get();
+            var retention = admin.describeConfigs(described.keySet().stream().map(t -> new org.apache.kafka.common
+                    .config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList())
+                    .all().get();
+            say("   the topics, read back through the Admin API:");
+            described.values().stream().sorted(Comparator.comparing(t -> t.name())).forEach(t -> out.printf(
+                    "     %-22s partitions %2d  retention.ms %s%n", t.name(), t.partitions().size(),
+                    retention.entrySet().stream().filter(e -> e.getKey().name().equals(t.name())).findFirst()
+                            .orElseThrow().getValue().get("retention.ms").value()));
+            var scaler = client.resources(HorizontalPodAutoscaler.class).inNamespace(NS).withName(name + "-worker")
+                    .get();
+            say("   no KEDA CRD in the demo's API server: the worker got an HPA on recoflow_worker_consumer_lag, max "
+                    + scaler.getSpec().getMaxReplicas() + " (spec " + spec.worker.autoscaling.maxReplicas
+                    + ", capped at the events topic's partitions)");
+
+            String group = PipelineNames.workerGroup(client.resources(FeaturePipeline.class).inNamespace(NS)
+                    .withName(name).get());
+            var consumed = DesiredTopic.consumed(fp);
+            FakeWorker worker = new FakeWorker(broker.getBrokersAsString(), group, consumed, redisPort);
+            produce(broker.getBrokersAsString(), consumed.get(0), 2000);
+            say("   2000 events produced; the worker applies them");
+            pipelineWatch(client, name, p -> p.getStatus().lag != null && p.getStatus().lag.total == 0
+                    && p.getStatus().freshness != null && p.getStatus().freshness.newestEvent != null
+                    && PipelineStatus.isTrue(p, PipelineStatus.FRESH));
+            worker.close();
+            produce(broker.getBrokersAsString(), consumed.get(0), 3000);
+            say("   the worker pauses; 3000 more events wait; freshness.maxSeconds " + spec.freshness.maxSeconds
+                    + " passes on the demo clock");
+            pipelineWatch(client, name, p -> Conditions.hasReason(p.getStatus().conditions, PipelineStatus.FRESH,
+                    io.recoflow.operator.core.Reason.FeaturesStale));
+            try (FakeWorker resumed = new FakeWorker(broker.getBrokersAsString(), group, consumed, redisPort)) {
+                say("   the worker resumes");
+                pipelineWatch(client, name, p -> p.getStatus().lag != null && p.getStatus().lag.total == 0
+                        && PipelineStatus.isTrue(p, Conditions.READY));
+            }
+        } finally {
+            live = e -> false;
+            client.resources(FeaturePipeline.class).inNamespace(NS).withName(name).delete();
+            redis.stop();
+            broker.destroy();
+        }
+    }
+
+    /** Events whose value is their event time on the operator's clock. */
+    private void produce(String bootstrap, String topic, int n) throws Exception {
+        var p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p)) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "user-" + (i % 97),
+                        Long.toString(clock.instant().toEpochMilli())));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Prints the pipeline's `kubectl get fp` line whenever it changes, until done (or {@link #STEP_LIMIT}). */
+    private void pipelineWatch(KubernetesClient client, String name, Predicate<FeaturePipeline> done)
+            throws InterruptedException {
+        long end = System.nanoTime() + STEP_LIMIT.toNanos();
+        String last = "";
+        while (true) {
+            FeaturePipeline p = client.resources(FeaturePipeline.class).inNamespace(NS).withName(name).get();
+            boolean finished = p != null && p.getStatus() != null && done.test(p);
+            if (p != null && p.getStatus() != null) {
+                var s = p.getStatus();
+                String line = String.format("     %-14s phase %-8s topics %-5s lag %-5s fresh %-7s ready %-5s %s",
+                        name, s.phase, status(p, PipelineStatus.TOPICS_READY), s.lag == null ? "-" : s.lag.total,
+                        status(p, PipelineStatus.FRESH), status(p, Conditions.READY),
+                        Conditions.get(s.conditions, PipelineStatus.FRESH).map(c -> c.getMessage()).orElse(""));
+                if (!line.equals(last)) {
+                    out.println(line);
+                    last = line;
+                }
+            }
+            events(client);
+            if (finished) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("demo step did not finish within " + STEP_LIMIT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String status(FeaturePipeline p, String type) {
+        return Conditions.get(p.getStatus().conditions, type).map(c -> c.getStatus()).orElse("-");
     }
 
     /** Jumps the operator's clock to {@link #BEFORE_TICK} before the schedule's next run. */

@@ -45,4 +45,15 @@ public class RecommendationModelSpec {
     public Slo slo;
 
     public Placement placement;
+
+    public Features features;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Features {
+        @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+        @JsonPropertyDescription("A FeaturePipeline (same namespace) whose features this model reads: while it is "
+                + "not Fresh (or missing), a new version does not start rolling out (the current one keeps "
+                + "serving; reason WaitingForFreshFeatures).")
+        public String pipelineRef;
+    }
 }

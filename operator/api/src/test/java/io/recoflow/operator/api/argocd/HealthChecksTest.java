@@ -41,7 +41,8 @@ class HealthChecksTest {
             "ClusterTarget", ClusterTarget.class,
             "ABExperiment", io.recoflow.operator.api.experiment.ABExperiment.class,
             "CloudCostBudget", io.recoflow.operator.api.budget.CloudCostBudget.class,
-            "TrainingSchedule", io.recoflow.operator.api.training.TrainingSchedule.class);
+            "TrainingSchedule", io.recoflow.operator.api.training.TrainingSchedule.class,
+            "FeaturePipeline", io.recoflow.operator.api.pipeline.FeaturePipeline.class);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -128,6 +129,9 @@ class HealthChecksTest {
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
         assertThat(cases("TrainingSchedule")).hasSizeGreaterThanOrEqualTo(7)
+                .extracting(c -> c.expected().status())
+                .contains("Healthy", "Progressing", "Degraded");
+        assertThat(cases("FeaturePipeline")).hasSizeGreaterThanOrEqualTo(11)
                 .extracting(c -> c.expected().status())
                 .contains("Healthy", "Progressing", "Degraded");
         assertThat(cases("ClusterTarget")).hasSizeGreaterThanOrEqualTo(6)
