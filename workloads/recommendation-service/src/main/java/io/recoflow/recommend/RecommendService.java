@@ -28,7 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
-/** Features -> variant -> model -> filter; every failure on the way degrades to the popularity fallback. */
+/**
+ * Features -> variant -> model -> filter; every failure on the way degrades to the popularity fallback, except the
+ * service's own lack of capacity, which throws {@link Overloaded} (the caller answers 503).
+ */
 @Service
 public class RecommendService {
     private static final Logger log = LoggerFactory.getLogger(RecommendService.class);
@@ -127,18 +130,22 @@ public class RecommendService {
             }
             // ask for enough extra items that filtering still leaves k
             int want = (int) Math.min(m.itemCount(), (long) k + exclude.size());
-            Scores s;
+            Scores s = scorer.cached(m, history, want);
             long t0 = System.nanoTime();
             String result = "error";
             try {
-                s = scorer.score(m, history, want);
-                result = "ok";
+                if (s != null) {
+                    result = null; // not a scoring run: the timers measure runs
+                } else {
+                    s = scorer.score(m, history, want);
+                    result = "ok";
+                }
             } catch (TimeoutException e) {
                 result = "timeout";
                 return fallback(userId, k, a, exclude, Fallback.MODEL_TIMEOUT);
             } catch (RejectedExecutionException e) {
                 result = "overload";
-                return fallback(userId, k, a, exclude, Fallback.OVERLOAD);
+                throw new Overloaded(Overloaded.Reason.SCORING_QUEUE, "scoring queue full");
             } catch (ExecutionException e) {
                 log.warn("model version {} failed: {}", m.version(), e.getCause() == null ? e : e.getCause().toString());
                 return fallback(userId, k, a, exclude, Fallback.MODEL_ERROR);
@@ -147,7 +154,9 @@ public class RecommendService {
                 result = "timeout";
                 return fallback(userId, k, a, exclude, Fallback.MODEL_TIMEOUT);
             } finally {
-                scoring(m.version(), result).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (result != null) {
+                    scoring(m.version(), result).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
             }
             List<Recommendation.Item> items = new ArrayList<>(k);
             int[] idx = s.indices();

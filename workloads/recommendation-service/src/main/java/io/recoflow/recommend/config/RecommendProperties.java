@@ -16,6 +16,7 @@ public class RecommendProperties {
     private final Popularity popularity = new Popularity();
     private final Impressions impressions = new Impressions();
     private final Security security = new Security();
+    private final Admission admission = new Admission();
     private int maxK = 100;
 
     public Redis getRedis() { return redis; }
@@ -25,6 +26,7 @@ public class RecommendProperties {
     public Popularity getPopularity() { return popularity; }
     public Impressions getImpressions() { return impressions; }
     public Security getSecurity() { return security; }
+    public Admission getAdmission() { return admission; }
     public int getMaxK() { return maxK; }
     public void setMaxK(int maxK) { this.maxK = maxK; }
 
@@ -33,9 +35,19 @@ public class RecommendProperties {
         private int port = 6379;
         private String password;
         private Duration timeout = Duration.ofMillis(50);
+        /** At least {@code admission.max-concurrent}, so an admitted request never waits for a connection. */
         private int poolSize = 64;
-        /** After 3 failures in a row, requests skip Redis for this long instead of each paying a connect attempt. */
-        private Duration retryAfterFailure = Duration.ofMillis(500);
+        /**
+         * Once the breaker is open, requests skip Redis for this long instead of each paying a connect attempt; then
+         * one request probes Redis. Short, so a Redis hiccup costs few fallbacks.
+         */
+        private Duration retryAfterFailure = Duration.ofMillis(200);
+        /**
+         * A timed-out call during which the process itself was stalled at least this long (GC, CPU starvation, as
+         * the pause detector saw it) is the service's delay, not Redis': it is shed with a 503 and does not count
+         * towards opening the breaker.
+         */
+        private Duration stallTolerance = Duration.ofMillis(10);
 
         public String getHost() { return host; }
         public void setHost(String host) { this.host = host; }
@@ -49,6 +61,32 @@ public class RecommendProperties {
         public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
         public Duration getRetryAfterFailure() { return retryAfterFailure; }
         public void setRetryAfterFailure(Duration retryAfterFailure) { this.retryAfterFailure = retryAfterFailure; }
+        public Duration getStallTolerance() { return stallTolerance; }
+        public void setStallTolerance(Duration stallTolerance) { this.stallTolerance = stallTolerance; }
+    }
+
+    /**
+     * Bounded concurrency on {@code /v1/recommendations}: above capacity the service answers what it can with the
+     * model and sheds the rest with 503 + Retry-After, instead of letting every request slow down until Redis calls
+     * time out and turn into popularity fallbacks.
+     */
+    public static class Admission {
+        /**
+         * Requests working at once; 0 = 8 per CPU: a request waits on Redis part of its time, and at 6,000 req/s and
+         * ~1 ms each about 6 are in flight on average, so bursts need room above that.
+         */
+        private int maxConcurrent = 0;
+        /** How long a request may wait for a permit before it is shed. */
+        private Duration maxWait = Duration.ofMillis(10);
+        /** The Retry-After of a shed request (whole seconds, at least 1). */
+        private Duration retryAfter = Duration.ofSeconds(1);
+
+        public int getMaxConcurrent() { return maxConcurrent; }
+        public void setMaxConcurrent(int maxConcurrent) { this.maxConcurrent = maxConcurrent; }
+        public Duration getMaxWait() { return maxWait; }
+        public void setMaxWait(Duration maxWait) { this.maxWait = maxWait; }
+        public Duration getRetryAfter() { return retryAfter; }
+        public void setRetryAfter(Duration retryAfter) { this.retryAfter = retryAfter; }
     }
 
     public static class Model {
@@ -61,6 +99,8 @@ public class RecommendProperties {
         /** Scoring threads (a bulkhead: TF runs are CPU bound); 0 = number of CPUs. */
         private int scoringThreads = 0;
         private int scoringQueue = 256;
+        /** Slots of the score cache (the last scores per model, history and k); 0 = off. */
+        private int scoreCacheSize = 16_384;
         private int warmupRuns = 20;
         /** Score item-item SavedModels in Java from their own variables, after a parity check against the graph. */
         private boolean javaFastPath = true;
@@ -82,6 +122,8 @@ public class RecommendProperties {
         public void setScoringTimeout(Duration scoringTimeout) { this.scoringTimeout = scoringTimeout; }
         public int getScoringThreads() { return scoringThreads; }
         public void setScoringThreads(int scoringThreads) { this.scoringThreads = scoringThreads; }
+        public int getScoreCacheSize() { return scoreCacheSize; }
+        public void setScoreCacheSize(int scoreCacheSize) { this.scoreCacheSize = scoreCacheSize; }
         public int getScoringQueue() { return scoringQueue; }
         public void setScoringQueue(int scoringQueue) { this.scoringQueue = scoringQueue; }
         public boolean isJavaFastPath() { return javaFastPath; }

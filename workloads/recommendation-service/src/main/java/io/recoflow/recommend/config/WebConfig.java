@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 import io.recoflow.recommend.RecommendService;
 import io.recoflow.recommend.security.ApiGuard;
+import io.recoflow.recommend.web.Admission;
 import io.recoflow.recommend.web.RecommendServlet;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -29,7 +30,8 @@ public class WebConfig {
     ServletRegistrationBean<RecommendServlet> recommendServlet(RecommendService service, RecommendProperties props,
             ObjectMapper json, MeterRegistry meters) {
         ServletRegistrationBean<RecommendServlet> reg = new ServletRegistrationBean<>(
-                new RecommendServlet(service, props.getMaxK(), json, meters),
+                new RecommendServlet(service, props.getMaxK(), json, meters, new Admission(props.getAdmission()),
+                        props.getAdmission().getRetryAfter()),
                 RecommendServlet.RECOMMEND + "/*", RecommendServlet.PING);
         reg.setLoadOnStartup(1);
         return reg;

@@ -1,19 +1,25 @@
 package io.recoflow.recommend.features;
 
 import io.recoflow.common.RedisKeys;
+import io.recoflow.recommend.Overloaded;
 import io.recoflow.recommend.config.RecommendProperties;
+import io.recoflow.recommend.runtime.PauseDetector;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.Tuple;
 
 /** The one place that talks to Redis (the online feature store written by the feature worker). */
@@ -25,11 +31,15 @@ public class FeatureStore implements AutoCloseable {
 
     private final long retryAfterFailureNanos;
     private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile long skipUntilNanos;
+    /** 0 while closed; while open, until when calls skip Redis (then one call at a time probes it) */
+    private final AtomicLong skipUntilNanos = new AtomicLong();
     private volatile long firstFailureNanos;
     private final long failureSpanNanos;
+    private final PauseDetector pauses;
+    private final long stallToleranceNanos;
 
-    public FeatureStore(RecommendProperties props) {
+    public FeatureStore(RecommendProperties props, PauseDetector pauses) {
+        this.pauses = pauses;
         RecommendProperties.Redis r = props.getRedis();
         GenericObjectPoolConfig<Jedis> cfg = new GenericObjectPoolConfig<>();
         cfg.setMaxTotal(r.getPoolSize());
@@ -42,6 +52,7 @@ public class FeatureStore implements AutoCloseable {
                 "recoflow-recommend");
         this.retryAfterFailureNanos = r.getRetryAfterFailure().toNanos();
         this.failureSpanNanos = r.getTimeout().toNanos();
+        this.stallToleranceNanos = r.getStallTolerance().toNanos();
     }
 
     /** Recent items and purchases in one round trip (a pipeline). */
@@ -96,35 +107,73 @@ public class FeatureStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code body} on a pooled connection, with the breaker rule: after {@link #FAILURES_TO_SKIP} Redis failures
+     * in a row spanning at least one timeout, calls skip Redis for {@code retry-after-failure}, then one call probes
+     * it (half-open) while the others skip on. A Redis failure is a connection or protocol error, or a timeout during
+     * which the process ran on time. A timeout during which the {@link PauseDetector} saw the process stalled for at
+     * least {@code stall-tolerance}, or a wait for a pooled connection, is the service's own delay: it throws
+     * {@link Overloaded} and neither counts nor resets the run.
+     */
     private <T> T call(java.util.function.Function<Jedis, T> body) {
-        if (System.nanoTime() < skipUntilNanos) {
-            throw new FeatureStoreUnavailableException("redis failed recently; skipping", null);
+        long skip = skipUntilNanos.get();
+        if (skip != 0) {
+            // open: skip until the window has passed, then one call probes Redis while the others skip on for at
+            // most one timeout; its success closes the breaker, its failure opens it again
+            long now = System.nanoTime();
+            if (now < skip || !skipUntilNanos.compareAndSet(skip, now + failureSpanNanos)) {
+                throw new FeatureStoreUnavailableException("redis failed recently; skipping", null);
+            }
         }
+        long start = System.nanoTime();
         try (Jedis jedis = pool.getResource()) {
             T out = body.apply(jedis);
             failures.set(0);
+            if (skipUntilNanos.get() != 0) {
+                skipUntilNanos.set(0);
+            }
             return out;
         } catch (RuntimeException e) {
-            // One slow call, or one pause that times out every call in flight at once (a GC pause, a CPU stall), should
-            // not send everyone to the fallback; a run of failures spread over more than one timeout (Redis down)
-            // should.
-            long now = System.nanoTime();
-            int run = failures.incrementAndGet();
-            if (run == 1) {
-                firstFailureNanos = now;
+            if (e instanceof JedisException && e.getCause() instanceof NoSuchElementException) {
+                throw new Overloaded(Overloaded.Reason.REDIS_POOL, "no free redis connection");
             }
-            if (run >= FAILURES_TO_SKIP && now - firstFailureNanos >= failureSpanNanos) {
-                if (System.nanoTime() >= skipUntilNanos) {
-                    // at most one line per skip window
-                    log.warn("redis failed {} times in a row, skipping it for {} ms: {}", failures.get(),
-                            retryAfterFailureNanos / 1_000_000, e.toString());
-                }
-                skipUntilNanos = System.nanoTime() + retryAfterFailureNanos;
+            if (timedOut(e) && pauses.stalledWithin(start, System.nanoTime()) >= stallToleranceNanos) {
+                throw new Overloaded(Overloaded.Reason.STALLED, "redis timed out while the service was stalled");
             }
-            throw new FeatureStoreUnavailableException("redis unavailable: " + e.getClass().getSimpleName(), e);
+            throw redisFailed(e);
         }
     }
 
+    /** A read timeout anywhere in the chain: on a command, or on a new connection's handshake inside the pool. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One Redis failure of a run. One slow call, or one Redis hiccup that times out every call in flight at once,
+     * should not send everyone to the fallback; a run of failures spread over more than one timeout (Redis down or
+     * slow) should.
+     */
+    private FeatureStoreUnavailableException redisFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        int run = failures.incrementAndGet();
+        if (run == 1) {
+            firstFailureNanos = now;
+        }
+        if (run >= FAILURES_TO_SKIP && now - firstFailureNanos >= failureSpanNanos) {
+            if (skipUntilNanos.getAndSet(now + retryAfterFailureNanos) == 0) {
+                // one line per opening, not per failed probe
+                log.warn("redis failed {} times in a row, skipping it for {} ms at a time: {}", run,
+                        retryAfterFailureNanos / 1_000_000, e.toString());
+            }
+        }
+        return new FeatureStoreUnavailableException("redis unavailable: " + e.getClass().getSimpleName(), e);
+    }
 
     @Override
     public void close() {

@@ -5,12 +5,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A model version in memory, reference counted so a hot swap never closes it under a running request: the registry
  * holds one reference, every request one more; the last release closes the native resources.
  */
 public final class LoadedModel {
+    private static final AtomicLong IDS = new AtomicLong();
+    private final long id = IDS.incrementAndGet();
     private final long version;
     private final ModelMetadata metadata;
     private final Map<String, Integer> index;
@@ -39,6 +42,11 @@ public final class LoadedModel {
 
     public long version() {
         return version;
+    }
+
+    /** Unique per loaded instance: the same version loaded again (or from elsewhere) is another model. */
+    public long id() {
+        return id;
     }
 
     public String source() {
@@ -76,6 +84,11 @@ public final class LoadedModel {
 
     public Scores score(int[] history, int k) throws Exception {
         return model.score(history, k);
+    }
+
+    /** See {@link ScoringModel#cacheable()}. */
+    public boolean cacheable() {
+        return model.cacheable();
     }
 
     /** See {@link ScoringModel#inline()}. */

@@ -12,6 +12,14 @@ public interface ScoringModel extends AutoCloseable {
         return false;
     }
 
+    /**
+     * True when the scores are a pure function of this instance and its inputs, so {@link ScoreCache} may keep them.
+     * A local SavedModel (graph or Java fast path) is; a remote one is not known to be.
+     */
+    default boolean cacheable() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -42,6 +42,15 @@ public final class TfServingModel implements ScoringModel {
         return predict;
     }
 
+    /**
+     * Not cached: what a label or version serves is TF Serving's to change (a reload, a label moved by hand), and its
+     * per-call latency and error rate are what a canary analysis compares.
+     */
+    @Override
+    public boolean cacheable() {
+        return false;
+    }
+
     @Override
     public Scores score(int[] history, int k) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();

@@ -3,9 +3,11 @@ package io.recoflow.recommend.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.recoflow.common.EventValidator;
+import io.recoflow.recommend.Overloaded;
 import io.recoflow.recommend.RecommendService;
 import io.recoflow.recommend.Recommendation;
 import jakarta.servlet.http.HttpServlet;
@@ -14,6 +16,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * negotiation and return-value handling took more CPU than Redis and scoring together (JFR). This path does the
  * same work (validation, 400 with a reason, JSON body) with one Jackson writer; everything else of the app (actuator,
  * filters such as the API guard) is unchanged.
+ *
+ * <p>Recommendations pass {@link Admission} first; a request past it, or one the service found itself short of
+ * capacity for ({@link Overloaded}), is answered 503 with Retry-After and counted, never with a fallback.
  */
 public class RecommendServlet extends HttpServlet {
     public static final String RECOMMEND = "/v1/recommendations";
@@ -36,10 +43,27 @@ public class RecommendServlet extends HttpServlet {
     private final transient Timer modelLatency;
     private final transient Timer fallbackLatency;
     private final transient Counter rejected;
+    private final transient Admission admission;
+    private final String retryAfter;
+    private final transient Map<Overloaded.Reason, Counter> shed = new EnumMap<>(Overloaded.Reason.class);
+    private final transient Map<Overloaded.Reason, byte[]> shedBody = new EnumMap<>(Overloaded.Reason.class);
 
     /** @param json the application's (Spring Boot configured) mapper, so spring.jackson.* settings apply here too */
-    public RecommendServlet(RecommendService service, int maxK, ObjectMapper json, MeterRegistry meters) {
+    public RecommendServlet(RecommendService service, int maxK, ObjectMapper json, MeterRegistry meters,
+            Admission admission, Duration retryAfter) {
         this.service = service;
+        this.admission = admission;
+        this.retryAfter = Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        for (Overloaded.Reason r : Overloaded.Reason.values()) {
+            shed.put(r, Counter.builder("recoflow.recommend.shed").tag("reason", r.tag())
+                    .description("recommendation requests answered 503 because the service was short of capacity")
+                    .register(meters));
+            shedBody.put(r, ("{\"error\":\"overloaded\",\"reason\":\"" + r.tag() + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        Gauge.builder("recoflow.recommend.admission.in_flight", admission, Admission::inFlight)
+                .description("recommendation requests working now (admitted)").register(meters);
+        Gauge.builder("recoflow.recommend.admission.limit", admission, Admission::limit)
+                .description("recommendation requests allowed to work at once").register(meters);
         this.writer = json.writerFor(Recommendation.class);
         this.errorWriter = json.writer();
         this.maxK = maxK;
@@ -80,7 +104,19 @@ public class RecommendServlet extends HttpServlet {
             reject(resp, "k must be an integer in 1.." + maxK);
             return;
         }
-        Recommendation r = service.recommend(userId, k);
+        if (!admission.enter()) {
+            shed(resp, Overloaded.Reason.CONCURRENCY);
+            return;
+        }
+        Recommendation r;
+        try {
+            r = service.recommend(userId, k);
+        } catch (Overloaded e) {
+            shed(resp, e.reason());
+            return;
+        } finally {
+            admission.leave();
+        }
         byte[] body = writer.writeValueAsBytes(r);
         resp.setContentType("application/json");
         resp.setContentLength(body.length);
@@ -120,9 +156,20 @@ public class RecommendServlet extends HttpServlet {
         }
     }
 
+    /** 503 with Retry-After: the caller (a BFF, a retrying client, a load balancer) goes elsewhere or comes back. */
+    private void shed(HttpServletResponse resp, Overloaded.Reason reason) throws IOException {
+        shed.get(reason).increment();
+        byte[] body = shedBody.get(reason);
+        resp.setStatus(503);
+        resp.setHeader("Retry-After", retryAfter);
+        resp.setContentType("application/json");
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+    }
+
     private void reject(HttpServletResponse resp, String reason) throws IOException {
         rejected.increment();
-        byte[] body = errorWriter.writeValueAsBytes(java.util.Map.of("error", reason));
+        byte[] body = errorWriter.writeValueAsBytes(Map.of("error", reason));
         resp.setStatus(400);
         resp.setContentType("application/json");
         resp.setContentLength(body.length);
