@@ -110,8 +110,8 @@ if [ -n "$SINK_JAR" ]; then
     > "$WORK/s3mock-fetch.log" 2>&1 || { echo "could not fetch S3Mock:" >&2; tail -20 "$WORK/s3mock-fetch.log" >&2; exit 1; }
   mkdir -p "$WORK/s3"
   java -Xmx512m -XX:+UseSerialGC -jar "$WORK"/s3mock-3.12.0-exec.jar --com.adobe.testing.s3mock.httpPort=$S3_PORT \
-    --server.port=0 --com.adobe.testing.s3mock.store.initialBuckets=lake \
-    --com.adobe.testing.s3mock.store.root="$WORK/s3" > "$WORK/s3mock.log" 2>&1 &
+    --server.port=0 --com.adobe.testing.s3mock.domain.initialBuckets=lake \
+    --com.adobe.testing.s3mock.domain.root="$WORK/s3" > "$WORK/s3mock.log" 2>&1 &
   S3MOCK=$!; PIDS+=($S3MOCK)
   wait_http "http://127.0.0.1:$S3_PORT/" 120 || true
   # the contract's names (Pipeline.SINK_*), as the operator renders them; S3Mock takes any credentials

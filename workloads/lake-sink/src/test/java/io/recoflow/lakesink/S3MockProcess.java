@@ -36,7 +36,7 @@ final class S3MockProcess implements AutoCloseable {
         Files.createDirectories(root);
         Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
                 jar.toString(), "--server.port=0", "--com.adobe.testing.s3mock.httpPort=" + port,
-                "--com.adobe.testing.s3mock.root=" + root, "--spring.main.banner-mode=off",
+                "--com.adobe.testing.s3mock.domain.root=" + root, "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN")
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolveSibling("s3mock.log").toFile())
