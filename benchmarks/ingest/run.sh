@@ -41,26 +41,7 @@ WORKER_ARGS=${WORKER_ARGS:-}        # e.g. --recoflow.worker.max-poll-records=10
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 cd "$ROOT"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT INT TERM
-
-log() { echo "[$(date -u +%H:%M:%S)] $*"; }
-
-wait_http() { # url seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "timed out waiting for $1" >&2; return 1; fi
-    sleep 1
-  done
-}
+. "$ROOT/benchmarks/lib.sh"  # PIDS (stopped on exit), log, wait_http
 
 SINK_JAR=$(ls "$ROOT"/workloads/lake-sink/target/*-exec.jar 2>/dev/null | head -1 || true)
 if [ -z "${SKIP_BUILD:-}" ]; then

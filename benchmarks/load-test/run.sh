@@ -64,26 +64,7 @@ mkdir -p "$WORK"
 cd "$ROOT"
 # an open model past a server's capacity opens a connection per queued request: Gatling needs more than 1,024 files
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT INT TERM
-
-log() { echo "[$(date -u +%H:%M:%S)] $*"; }
-
-wait_http() { # url seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "timed out waiting for $1" >&2; return 1; fi
-    sleep 1
-  done
-}
+. "$ROOT/benchmarks/lib.sh"  # PIDS (stopped on exit), log, wait_http
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building the apps and the load test"
