@@ -122,7 +122,8 @@ public final class OperatorFactory {
                 settings.maxRequeue()), c -> c.withRetry(retry(settings.retryInterval())));
         operator.register(new ExperimentReconciler(clock, events, prometheus, registry, settings.maxRequeue()),
                 c -> c.withRetry(retry(settings.retryInterval())));
-        operator.register(new PipelineReconciler(clock, events, kafka, new FeatureStore(), settings.maxRequeue()),
+        operator.register(new PipelineReconciler(clock, events, kafka, new FeatureStore(), settings.maxRequeue(),
+                members),
                 c -> c.withRetry(retry(settings.retryInterval())));
         return operator;
     }

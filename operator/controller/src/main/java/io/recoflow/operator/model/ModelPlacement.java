@@ -3,59 +3,40 @@ package io.recoflow.operator.model;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.placement.ClusterTarget;
 import io.recoflow.operator.api.spec.Placement;
-import io.recoflow.operator.api.spec.PlacementCluster;
 import io.recoflow.operator.api.status.ClusterStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.recoflow.operator.core.Dependent;
 import io.recoflow.operator.placement.DnsRecords;
 import io.recoflow.operator.placement.MemberInformers;
 import io.recoflow.operator.placement.Members;
+import io.recoflow.operator.placement.PlacedClusters;
+import io.recoflow.operator.placement.PlacedClusters.Cluster;
 import io.recoflow.operator.placement.Weights;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a RecommendationModel's objects go: the hub alone without a placement, otherwise every cluster of
  * {@code spec.placement} with weight > 0, each through its own {@link ServingResources} (the hub's JOSDK informers,
- * or a member's informers from {@link MemberInformers}). Members come from {@link Members}.
+ * or a member's informers from {@link MemberInformers}). Members come from {@link Members}; which clusters and
+ * their clients, the generic part, from {@link PlacedClusters}.
  */
 final class ModelPlacement {
-    /** One cluster of the placement as this reconcile sees it. */
-    record Cluster(int index, String name, int weight, ServingResources resources, String problem, boolean synced) {
-        boolean usable() {
-            return resources != null && synced;
-        }
-
-        boolean local() {
-            return ClusterTarget.LOCAL.equals(name);
-        }
-    }
-
     private final ServingResources hub;
-    private final Members members;
     private final MemberInformers<RecommendationModel> informers;
-    private final Map<String, ServingResources> remote = new ConcurrentHashMap<>();
-    /** Which models a cluster's placement names: to wake them when the cluster changes (no event of theirs comes). */
-    private final Map<String, java.util.Set<ResourceID>> placedOn = new ConcurrentHashMap<>();
+    private final PlacedClusters<RecommendationModel, ServingResources> placed;
 
     ModelPlacement(ServingResources hub, Members members, MemberInformers<RecommendationModel> informers) {
         this.hub = hub;
-        this.members = members;
         this.informers = informers;
-        if (members != null) {
-            // a new client is picked up by cluster() (it compares the instance); here only wake the models placed
-            // there: a member that went away or came back sends them no event of its own
-            members.onChange(name -> placedOn.getOrDefault(name, java.util.Set.of()).forEach(informers::wake));
-        }
+        this.placed = new PlacedClusters<>(hub, members, informers,
+                (name, client) -> new ServingResources(name, client, informers));
     }
 
     ServingResources hub() {
@@ -87,49 +68,22 @@ final class ModelPlacement {
         return null;
     }
 
-    List<Cluster> clusters(RecommendationModel rm) {
-        Placement p = rm.getSpec().placement;
-        List<Cluster> out = new ArrayList<>();
-        if (p == null) {
-            out.add(new Cluster(0, ClusterTarget.LOCAL, 100, hub, null, true));
-            return out;
-        }
-        ResourceID id = ResourceID.fromResource(rm);
-        placedOn.values().forEach(ids -> ids.remove(id));
-        for (int i = 0; i < p.clusters.size(); i++) {
-            PlacementCluster c = p.clusters.get(i);
-            placedOn.computeIfAbsent(c.name, k -> ConcurrentHashMap.newKeySet()).add(id);
-            out.add(cluster(i, c.name, c.weight));
-        }
-        return out;
+    List<Cluster<ServingResources>> clusters(RecommendationModel rm) {
+        return placed.clusters(rm, rm.getSpec().placement);
     }
 
     /** A cluster by name, usable or not (also for clusters that left the placement and still hold objects). */
-    Cluster cluster(int index, String name, int weight) {
-        if (ClusterTarget.LOCAL.equals(name)) {
-            return new Cluster(index, name, weight, hub, null, true);
-        }
-        Optional<KubernetesClient> client = members == null ? Optional.empty() : members.client(name);
-        if (client.isEmpty()) {
-            String why = members == null ? null : members.problem(name);
-            return new Cluster(index, name, weight, null, why != null ? why : "ClusterTarget " + name
-                    + " not found", false);
-        }
-        ServingResources res = remote.compute(name, (k, old) -> old != null && old.client() == client.get() ? old
-                : new ServingResources(name, client.get(), informers));
-        boolean synced = informers.synced(name);
-        String problem = !synced ? "waiting for the API server of cluster " + name
-                : members.reachable(name) ? null : members.problem(name);
-        return new Cluster(index, name, weight, res, problem, synced);
+    Cluster<ServingResources> cluster(int index, String name, int weight) {
+        return placed.cluster(index, name, weight);
     }
 
-    String endpoint(RecommendationModel rm, Cluster c) {
-        String e = members == null || c.local() ? null : members.endpoint(c.name());
+    String endpoint(RecommendationModel rm, Cluster<ServingResources> c) {
+        String e = c.local() ? null : placed.endpoint(c);
         return e != null ? e : Names.service(rm) + "." + rm.getMetadata().getNamespace() + ".svc";
     }
 
-    boolean reachable(Cluster c) {
-        return c.local() || (c.usable() && (members == null || members.reachable(c.name())));
+    boolean reachable(Cluster<ServingResources> c) {
+        return placed.reachable(c);
     }
 
     /**

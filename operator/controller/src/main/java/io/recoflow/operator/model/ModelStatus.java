@@ -14,6 +14,7 @@ import io.recoflow.operator.model.analysis.Queries;
 import io.recoflow.operator.api.status.ClusterStatus;
 import io.recoflow.operator.model.rollout.ServingPlan;
 import io.recoflow.operator.model.rollout.SlotPlan;
+import io.recoflow.operator.placement.PlacedClusters;
 import io.recoflow.operator.placement.Weights;
 import io.recoflow.operator.api.status.Endpoint;
 import io.recoflow.operator.api.status.ModelPhase;
@@ -278,9 +279,9 @@ public final class ModelStatus {
     }
 
     /** One cluster's line of status.clusters. */
-    static ClusterStatus cluster(RecommendationModel scaled, ModelPlacement.Cluster c, RolloutState st,
-            ServingPlan plan, Health health, boolean pods, Weights.Effective w, boolean reachable, String endpoint,
-            String problem) {
+    static ClusterStatus cluster(RecommendationModel scaled, PlacedClusters.Cluster<ServingResources> c,
+            RolloutState st, ServingPlan plan, Health health, boolean pods, Weights.Effective w, boolean reachable,
+            String endpoint, String problem) {
         ClusterStatus out = new ClusterStatus();
         out.name = c.name();
         out.weight = c.weight();

@@ -3,25 +3,21 @@ package io.recoflow.operator.model;
 import io.recoflow.operator.api.RecommendationModel;
 import io.recoflow.operator.api.spec.Autoscaling;
 import io.recoflow.operator.api.spec.CanaryStep;
-import io.recoflow.operator.api.spec.PlacementCluster;
-import io.recoflow.operator.api.spec.Placement;
 import io.recoflow.operator.api.spec.RecommendationModelSpec;
 import io.recoflow.operator.api.spec.Rollout;
 import io.recoflow.operator.api.spec.Runtime;
 import io.recoflow.operator.api.spec.Slo;
 import io.recoflow.operator.api.spec.Strategy;
 import io.recoflow.operator.core.Validator;
+import io.recoflow.operator.placement.PlacementValidator;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** RecommendationModel spec rules (see {@link Validator}). */
 public final class ModelValidator implements Validator<RecommendationModel> {
     public static final ModelValidator INSTANCE = new ModelValidator();
     static final Pattern MODEL_NAME = Pattern.compile("^[a-z0-9]([a-z0-9_.-]{0,126}[a-z0-9])?$");
-    static final Pattern CLUSTER = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
     static final Pattern METRIC = Pattern.compile("^[a-zA-Z_:][a-zA-Z0-9_:]*$");
 
     private ModelValidator() {}
@@ -51,7 +47,7 @@ public final class ModelValidator implements Validator<RecommendationModel> {
         autoscaling(errors, s.autoscaling);
         rollout(errors, s.rollout);
         slo(errors, s.slo);
-        placement(errors, s.placement);
+        PlacementValidator.check(errors, s.placement);
         return errors;
     }
 
@@ -123,40 +119,6 @@ public final class ModelValidator implements Validator<RecommendationModel> {
         // the rollout reads the window as a duration (the SLO watch), so a bad one must not get past here
         if (slo.window != null && (!slo.window.matches("[0-9]{1,9}[smh]") || slo.window.matches("0+[smh]"))) {
             errors.add("spec.slo.window: a positive number with s, m or h, e.g. 1m");
-        }
-    }
-
-    private static void placement(List<String> errors, Placement p) {
-        if (p == null) {
-            return;
-        }
-        if (p.clusters == null || p.clusters.isEmpty()) {
-            errors.add("spec.placement.clusters: at least one cluster");
-            return;
-        }
-        if (p.clusters.size() > 16) {
-            errors.add("spec.placement.clusters: at most 16 clusters");
-        }
-        int sum = 0;
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < p.clusters.size(); i++) {
-            PlacementCluster c = p.clusters.get(i);
-            String path = "spec.placement.clusters[" + i + "]";
-            if (c == null || c.name == null || c.weight == null) {
-                errors.add(path + ": name and weight are required");
-                continue;
-            }
-            if (!CLUSTER.matcher(c.name).matches()) {
-                errors.add(path + ".name: must be a DNS label");
-            }
-            if (!names.add(c.name)) {
-                errors.add("spec.placement.clusters: cluster names must be unique");
-            }
-            range(errors, path + ".weight", c.weight, 0, 100);
-            sum += c.weight;
-        }
-        if (sum != 100) {
-            errors.add("spec.placement.clusters: cluster weights must sum to 100 (got " + sum + ")");
         }
     }
 

@@ -42,6 +42,7 @@ import io.recoflow.operator.model.rollout.RolloutState;
 import io.recoflow.operator.model.rollout.Sequential;
 import io.recoflow.operator.api.pipeline.FeaturePipeline;
 import io.recoflow.operator.pipeline.PipelineStatus;
+import io.recoflow.operator.placement.PlacedClusters.Cluster;
 import io.recoflow.operator.placement.MemberInformers;
 import io.recoflow.operator.placement.Members;
 import io.recoflow.operator.placement.Weights;
@@ -187,9 +188,9 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         Strategy strategy = rolloutStrategy(spec);
         RolloutPolicy policy = RolloutPolicy.of(spec.getSpec().rollout, spec.getSpec().slo);
         RolloutState state = RolloutState.of(rm.getStatus());
-        List<ModelPlacement.Cluster> clusters = placement.clusters(spec);
+        List<Cluster<ServingResources>> clusters = placement.clusters(spec);
         // budgets in effect (capReplicas, scaleToMinimum, shiftTraffic) change what is rendered, never the spec
-        Enforcement.Effects effects = Enforcement.of(rm, clusters.stream().map(ModelPlacement.Cluster::name).toList(),
+        Enforcement.Effects effects = Enforcement.of(rm, clusters.stream().map(Cluster::name).toList(),
                 budgets.list().toList());
         String budgetBefore = rm.getStatus().budget;
         spec = Enforcement.effective(spec, effects, state.rollingOut());
@@ -208,7 +209,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
 
         // failover first: which clusters take traffic decides whose health the rollout waits for
         List<Weights.Observed> observed = new ArrayList<>();
-        for (ModelPlacement.Cluster c : clusters) {
+        for (Cluster<ServingResources> c : clusters) {
             ServingPlan plan = plan(Sequential.forCluster(state, c.index(), at), strategy, extra);
             boolean serving = c.usable() && placement.reachable(c)
                     && ModelObserver.anyAvailable(spec, plan.activeSlot(), c.resources());
@@ -242,7 +243,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
         ServingPlan before = plan(state, strategy, extra);
         Health active = null;
         Health idle = null;
-        for (ModelPlacement.Cluster c : clusters) {
+        for (Cluster<ServingResources> c : clusters) {
             if (!gates(c, weights, at)) {
                 continue;
             }
@@ -263,7 +264,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
                 version -> analysis.analyze(ns, name, version, slo));
         Integer nextAt = null;
         if (sequential) {
-            List<String> names = clusters.stream().map(ModelPlacement.Cluster::name).toList();
+            List<String> names = clusters.stream().map(Cluster::name).toList();
             Sequential.Step step = Sequential.next(decision, state, at, clusters.size(), policy, names, now);
             decision = step.decision();
             nextAt = step.cluster();
@@ -282,7 +283,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
             extra = List.of();
         }
         ExperimentConfig file = Routing.file(routed, mvs);
-        for (ModelPlacement.Cluster c : clusters) {
+        for (Cluster<ServingResources> c : clusters) {
             RecommendationModel scaled = ModelPlacement.scaled(spec, weights, c.name());
             RolloutState mine = Sequential.forCluster(decision.next(), c.index(), nextAt);
             ServingPlan plan = plan(mine, strategy, extra);
@@ -432,7 +433,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
      * Whether a cluster's health holds the rollout: in parallel, every cluster that takes traffic; in sequential
      * order, the cluster the steps run on.
      */
-    private static boolean gates(ModelPlacement.Cluster c, Weights.Result weights, Integer at) {
+    private static boolean gates(Cluster<ServingResources> c, Weights.Result weights, Integer at) {
         if (at != null) {
             return c.index() == at;
         }
@@ -457,7 +458,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
      *
      * @return the clusters that could not be cleaned yet
      */
-    private java.util.Set<String> removeLeftClusters(RecommendationModel rm, List<ModelPlacement.Cluster> placed) {
+    private java.util.Set<String> removeLeftClusters(RecommendationModel rm, List<Cluster<ServingResources>> placed) {
         java.util.Set<String> pending = new java.util.TreeSet<>();
         if (rm.getStatus().clusters == null) {
             return pending;
@@ -476,7 +477,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
 
     /** @return true when the model's objects in member {@code cluster} are gone (false: not reachable yet) */
     private boolean deleteFrom(RecommendationModel rm, String cluster) {
-        ModelPlacement.Cluster c = placement.cluster(-1, cluster, 0);
+        Cluster<ServingResources> c = placement.cluster(-1, cluster, 0);
         if (c.resources() == null) {
             return false;
         }

@@ -1,12 +1,7 @@
 package io.recoflow.operator.pipeline;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -31,6 +26,11 @@ import io.recoflow.operator.core.Dependent;
 import io.recoflow.operator.core.EventRecorder;
 import io.recoflow.operator.core.Reason;
 import io.recoflow.operator.core.StatusWriter;
+import io.recoflow.operator.api.placement.ClusterTarget;
+import io.recoflow.operator.placement.MemberInformers;
+import io.recoflow.operator.placement.Members;
+import io.recoflow.operator.placement.PlacedClusters;
+import io.recoflow.operator.placement.PlacedClusters.Cluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reconciles a FeaturePipeline: topics (Admin API, or Strimzi KafkaTopics), then the collector, worker and sink
- * with their Services, PodDisruptionBudgets, feature settings and autoscaler, then measures consumer lag (Admin
+ * with their Services, PodDisruptionBudgets, feature settings and autoscaler ({@link PipelineResources}, in the hub
+ * or in every cluster of {@code spec.placement} with weight > 0; the topics once), then measures consumer lag (Admin
  * API) and feature freshness (Redis) and derives TopicsReady, WorkersReady, Fresh and Ready. Kafka and Redis are
  * looked at again every {@code interval} (lag and freshness move without any Kubernetes event); while one of them
  * cannot be reached the wait doubles up to 5 minutes, and reconcile never throws for it: the condition carries the
@@ -61,16 +62,20 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
     private final FeatureStore store;
     private final Duration interval;
     private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
-    private Dependent<Deployment, FeaturePipeline> deployments;
-    private Dependent<Service, FeaturePipeline> services;
-    private Dependent<ConfigMap, FeaturePipeline> configMaps;
-    private Dependent<PodDisruptionBudget, FeaturePipeline> pdbs;
-    private Dependent<HorizontalPodAutoscaler, FeaturePipeline> hpas;
+    private final Members members;
+    private PlacedClusters<FeaturePipeline, PipelineResources> placement;
     private InformerEventSource<CloudCostBudget, FeaturePipeline> budgets;
 
     /** @param interval how often Kafka and Redis are read again (lag, freshness, topic drift) */
     public PipelineReconciler(Clock clock, EventRecorder events, KafkaTopics kafka, FeatureStore store,
             Duration interval) {
+        this(clock, events, kafka, store, interval, null);
+    }
+
+    /** @param members the member clusters a placement may name (null: the hub only) */
+    public PipelineReconciler(Clock clock, EventRecorder events, KafkaTopics kafka, FeatureStore store,
+            Duration interval, Members members) {
+        this.members = members;
         this.clock = clock;
         this.events = events;
         this.kafka = kafka;
@@ -80,21 +85,11 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
 
     @Override
     public List<EventSource<?, FeaturePipeline>> prepareEventSources(EventSourceContext<FeaturePipeline> context) {
-        deployments = Dependent.of(Deployment.class, FeaturePipeline.class, context, (desired, live) -> {
-            var a = desired.getMetadata().getAnnotations();
-            if (a != null && a.containsKey(PipelineRenderer.SCALED) && live.getSpec() != null) {
-                desired.getSpec().setReplicas(live.getSpec().getReplicas());
-            }
-            return desired;
-        });
-        services = Dependent.of(Service.class, FeaturePipeline.class, context, (desired, live) -> {
-            desired.getSpec().setClusterIP(live.getSpec().getClusterIP());
-            desired.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
-            return desired;
-        });
-        configMaps = Dependent.of(ConfigMap.class, FeaturePipeline.class, context);
-        pdbs = Dependent.of(PodDisruptionBudget.class, FeaturePipeline.class, context);
-        hpas = Dependent.of(HorizontalPodAutoscaler.class, FeaturePipeline.class, context);
+        PipelineResources hub = new PipelineResources(context);
+        MemberInformers<FeaturePipeline> informers = new MemberInformers<>(FeaturePipeline.class,
+                HasMetadata.getKind(FeaturePipeline.class));
+        placement = new PlacedClusters<>(hub, members, informers,
+                (name, client) -> new PipelineResources(name, client, informers));
         budgets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(CloudCostBudget.class, FeaturePipeline.class)
                         .withName("pipeline-cloudcostbudgets")
@@ -105,8 +100,10 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
                         .withOnUpdateFilter((now, before) -> !Objects.equals(Budgets.key(now), Budgets.key(before)))
                         .build(),
                 context);
-        return List.of(deployments.source(), services.source(), configMaps.source(), pdbs.source(), hpas.source(),
-                budgets);
+        List<EventSource<?, FeaturePipeline>> sources = new ArrayList<>(hub.sources());
+        sources.add(budgets);
+        sources.add(informers);
+        return sources;
     }
 
     @Override
@@ -171,9 +168,12 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
 
         // 2. the apps (deployed even while Kafka is away: they retry on their own and come up when it is back)
         int partitions = partitions(topics, desired.get(0));
-        // a budget's capReplicas caps the autoscalers as it caps a model's HPA (the pipeline runs in this cluster)
+        // a budget's capReplicas caps the autoscalers as it caps a model's HPA (in the clusters the apps run in)
         String budgetBefore = s.budget;
-        Enforcement.Effects effects = Enforcement.of(fp, List.of("local"), budgets.list().toList());
+        List<Cluster<PipelineResources>> clusters = placement.clusters(fp, spec.placement);
+        List<Cluster<PipelineResources>> placed = clusters.stream().filter(c -> c.weight() > 0).toList();
+        Enforcement.Effects effects = Enforcement.of(fp, placed.stream().map(Cluster::name).toList(),
+                budgets.list().toList());
         s.budget = effects.maxReplicas() == null ? null : "capReplicas " + effects.maxReplicas() + " (budget "
                 + String.join(", ", effects.budgets()) + ")";
         if (s.budget != null && !s.budget.equals(budgetBefore)) {
@@ -181,12 +181,67 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
         } else if (s.budget == null && budgetBefore != null) {
             news.add(() -> events.normal(fp, Reason.BudgetActionReleased, "released: " + budgetBefore));
         }
-        apply(fp, ctx.getClient(), partitions, effects.maxReplicas());
-        String workers = unavailable(fp, ctx);
+        List<FeaturePipelineStatus.ClusterStatus> statuses = new ArrayList<>();
+        Map<String, String> scalers = new java.util.LinkedHashMap<>();
+        List<String> down = new ArrayList<>();
+        for (Cluster<PipelineResources> c : clusters) {
+            FeaturePipelineStatus.ClusterStatus cs = new FeaturePipelineStatus.ClusterStatus();
+            cs.name = c.name();
+            cs.weight = c.weight();
+            statuses.add(cs);
+            if (c.weight() == 0) {
+                continue;
+            }
+            String problem = c.problem();
+            if (problem == null && c.usable()) {
+                try {
+                    scalers.put(c.name(), c.resources().apply(fp, partitions, effects.maxReplicas()));
+                    problem = c.resources().unavailable(fp);
+                } catch (KubernetesClientException e) {
+                    if (c.local()) {
+                        throw e; // the hub as before: JOSDK retries with backoff
+                    }
+                    // this member's apps stay as they were; the other clusters are written all the same
+                    problem = "writing the apps failed (HTTP " + e.getCode() + "): " + e.getMessage();
+                }
+            } else if (problem == null) {
+                problem = "waiting for the API server of cluster " + c.name();
+            }
+            cs.workersReady = problem == null;
+            cs.message = problem;
+            if (problem != null) {
+                down.add(spec.placement == null ? problem : c.name() + ": " + problem);
+            }
+        }
+        if (placed.stream().noneMatch(Cluster::local)) {
+            // the placement moved the apps out of the hub (or never had them there)
+            placement.hub().removeFromHub(fp);
+        }
+        for (String left : removeLeftClusters(fp, clusters)) {
+            FeaturePipelineStatus.ClusterStatus cs = statuses.stream().filter(x -> x.name.equals(left)).findFirst()
+                    .orElseGet(() -> {
+                        FeaturePipelineStatus.ClusterStatus x = new FeaturePipelineStatus.ClusterStatus();
+                        x.name = left;
+                        x.weight = 0;
+                        statuses.add(x);
+                        return x;
+                    });
+            // kept until the apps are gone, so that the next reconcile tries again
+            cs.message = "its apps are not removed yet: " + Objects.requireNonNullElse(
+                    placement.cluster(-1, left, 0).problem(), "the member refused the deletion");
+        }
+        s.clusters = spec.placement == null ? null : statuses;
+        var distinct = new java.util.LinkedHashSet<>(scalers.values());
+        s.autoscaler = distinct.size() <= 1 ? scalers.values().stream().filter(Objects::nonNull).findFirst()
+                .orElse(null) : String.join(", ", scalers.entrySet().stream()
+                        .map(e -> e.getKey() + ": " + (e.getValue() == null ? "none" : e.getValue())).toList());
+        String workers = down.isEmpty() ? null : String.join("; ", down);
         boolean wereReady = "True".equals(PipelineStatus.status(fp, PipelineStatus.WORKERS_READY));
         if (workers == null) {
             PipelineStatus.set(fp, PipelineStatus.WORKERS_READY, true, Reason.WorkersAvailable,
-                    "collector, worker" + (spec.sink != null ? " and sink" : "") + " available", now);
+                    "collector, worker" + (spec.sink != null ? " and sink" : "") + " available"
+                    + (spec.placement == null ? "" : " in " + String.join(", ",
+                            placed.stream().map(Cluster::name).toList())), now);
         } else if (PipelineStatus.set(fp, PipelineStatus.WORKERS_READY, false, Reason.WorkersUnavailable, workers,
                 now) && wereReady) {
             // a warning when they were available and are not any more; coming up the first time is no problem
@@ -279,58 +334,6 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
         PipelineStatus.set(fp, "Ready", false, reason, first + ": " + c.getMessage(), now);
     }
 
-    private void apply(FeaturePipeline fp, KubernetesClient client, int partitions, Integer cap) {
-        FeaturePipelineSpec spec = fp.getSpec();
-        String ns = fp.getMetadata().getNamespace();
-        configMaps.apply(fp, PipelineRenderer.features(fp));
-        deployments.apply(fp, PipelineRenderer.collector(fp));
-        deployments.apply(fp, PipelineRenderer.worker(fp));
-        Deployment sink = PipelineRenderer.sink(fp);
-        for (String c : COMPONENTS) {
-            if (PipelineNames.SINK.equals(c) && sink == null) {
-                // the sink's Service stays (the operator never deletes a Service); it selects no pod any more
-                deployments.delete(ns, PipelineNames.of(fp, c));
-                pdbs.delete(ns, PipelineNames.of(fp, c));
-                continue;
-            }
-            services.apply(fp, PipelineRenderer.service(fp, c));
-            pdbs.apply(fp, PipelineRenderer.pdb(fp, c));
-        }
-        if (sink != null) {
-            deployments.apply(fp, sink);
-        }
-        // the collector: a CPU HPA or none
-        var ca = ScalerRenderer.capped(spec.collector == null ? null : spec.collector.autoscaling, cap);
-        String collector = PipelineNames.of(fp, PipelineNames.COLLECTOR);
-        if (ca != null) {
-            hpas.apply(fp, ScalerRenderer.hpa(fp, PipelineNames.COLLECTOR, ca, partitions));
-        } else {
-            hpas.delete(ns, collector);
-        }
-        // the worker: KEDA where it is installed, else an HPA; the other one removed
-        var wa = ScalerRenderer.capped(spec.worker == null ? null : spec.worker.autoscaling, cap);
-        String worker = PipelineNames.of(fp, PipelineNames.WORKER);
-        boolean keda = keda(client);
-        FeaturePipelineStatus s = fp.getStatus();
-        if (wa != null && wa.lag != null && keda) {
-            applyGeneric(client, ScalerRenderer.KEDA, ScalerRenderer.scaledObject(fp, wa, partitions));
-            hpas.delete(ns, worker);
-            s.autoscaler = ScalerRenderer.SCALED_OBJECT;
-        } else {
-            if (keda) {
-                client.genericKubernetesResources(ScalerRenderer.KEDA)
-                        .inNamespace(ns).withName(worker).delete();
-            }
-            if (wa != null) {
-                hpas.apply(fp, ScalerRenderer.hpa(fp, PipelineNames.WORKER, wa, partitions));
-                s.autoscaler = "HorizontalPodAutoscaler";
-            } else {
-                hpas.delete(ns, worker);
-                s.autoscaler = null;
-            }
-        }
-    }
-
     /** Whether KEDA's ScaledObject CRD is installed (read each time: KEDA may be installed later). */
     static boolean keda(KubernetesClient client) {
         try {
@@ -345,7 +348,11 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
     static void applyGeneric(KubernetesClient client, ResourceDefinitionContext kind,
             GenericKubernetesResource desired) {
         String hash = Dependent.hash(desired);
+        // keeps the rendered annotations (a member's object names its pipeline in them)
         Map<String, String> a = new HashMap<>();
+        if (desired.getMetadata().getAnnotations() != null) {
+            a.putAll(desired.getMetadata().getAnnotations());
+        }
         a.put(Dependent.HASH, hash);
         desired.getMetadata().setAnnotations(a);
         var op = client.genericKubernetesResources(kind).inNamespace(desired.getMetadata().getNamespace());
@@ -394,23 +401,43 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
         return out;
     }
 
-    /** Null when every component has its replicas available, else which do not. */
-    private String unavailable(FeaturePipeline fp, Context<FeaturePipeline> ctx) {
-        List<String> down = new ArrayList<>();
-        String ns = fp.getMetadata().getNamespace();
-        for (String c : COMPONENTS) {
-            if (PipelineNames.SINK.equals(c) && fp.getSpec().sink == null) {
+    /**
+     * Deletes the apps of member clusters that left the placement or went to weight 0: those status still shows
+     * with weight > 0, or with a message (not cleaned yet).
+     *
+     * @return the clusters that could not be cleaned yet
+     */
+    private List<String> removeLeftClusters(FeaturePipeline fp, List<Cluster<PipelineResources>> now) {
+        List<String> pending = new ArrayList<>();
+        List<FeaturePipelineStatus.ClusterStatus> before = fp.getStatus().clusters;
+        if (before == null) {
+            return pending;
+        }
+        for (FeaturePipelineStatus.ClusterStatus old : before) {
+            boolean placed = now.stream().anyMatch(c -> c.name().equals(old.name) && c.weight() > 0);
+            boolean clean = old.weight != null && old.weight == 0 && old.message == null;
+            if (placed || clean || ClusterTarget.LOCAL.equals(old.name)) {
                 continue;
             }
-            Deployment d = deployments.get(ns, PipelineNames.of(fp, c)).orElse(null);
-            int want = d == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-            int have = d == null || d.getStatus() == null || d.getStatus().getAvailableReplicas() == null ? 0
-                    : d.getStatus().getAvailableReplicas();
-            if (have < Math.min(1, want) || d == null) {
-                down.add(c + " " + have + "/" + want + " available");
+            if (!deleteFrom(fp, old.name)) {
+                pending.add(old.name);
             }
         }
-        return down.isEmpty() ? null : String.join(", ", down);
+        return pending;
+    }
+
+    /** @return true when the pipeline's apps in member {@code cluster} are gone (false: not reachable now) */
+    private boolean deleteFrom(FeaturePipeline fp, String cluster) {
+        Cluster<PipelineResources> c = placement.cluster(-1, cluster, 0);
+        if (c.resources() == null) {
+            return false;
+        }
+        try {
+            c.resources().deleteAll(fp);
+            return true;
+        } catch (KubernetesClientException e) {
+            return false;
+        }
     }
 
     private static int partitions(List<TopicState> topics, DesiredTopic events) {
@@ -465,6 +492,22 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
     @Override
     public DeleteControl cleanup(FeaturePipeline fp, Context<FeaturePipeline> ctx) {
         ResourceID id = ResourceID.fromResource(fp);
+        // the apps in members first (no owner reference collects them); an unreachable member keeps the pipeline
+        // and its finalizer, as for a RecommendationModel
+        List<String> pending = new ArrayList<>();
+        if (fp.getStatus() != null && fp.getStatus().clusters != null) {
+            for (FeaturePipelineStatus.ClusterStatus c : fp.getStatus().clusters) {
+                if (!ClusterTarget.LOCAL.equals(c.name) && !deleteFrom(fp, c.name)) {
+                    pending.add(c.name);
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            failures.merge(id, 1, Integer::sum);
+            events.warning(fp, Reason.WorkersUnavailable, "cannot remove the apps from " + pending
+                    + " yet: not reachable");
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(id));
+        }
         FeaturePipelineSpec spec = fp.getSpec();
         List<DesiredTopic> desired = DesiredTopic.of(fp);
         boolean strimzi = spec.kafka.topicManagement == FeaturePipelineSpec.TopicManagement.STRIMZI;

@@ -3,6 +3,7 @@ package io.recoflow.operator.pipeline;
 import io.recoflow.operator.api.pipeline.FeaturePipeline;
 import io.recoflow.operator.api.pipeline.FeaturePipelineSpec;
 import io.recoflow.operator.core.Validator;
+import io.recoflow.operator.placement.PlacementValidator;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,6 +51,10 @@ public final class PipelineValidator implements Validator<FeaturePipeline> {
         }
         if (s.sink != null && (s.sink.targets == null || s.sink.targets.isEmpty())) {
             errors.add("spec.sink.targets: required");
+        }
+        PlacementValidator.check(errors, s.placement);
+        if (s.placement != null && s.placement.dns != null) {
+            errors.add("spec: placement.dns does not apply to a FeaturePipeline (its apps serve no traffic)");
         }
         return errors;
     }

@@ -73,9 +73,10 @@ class DeployManifestTest {
     }
 
     /**
-     * What the hub may do in a member: the serving objects it renders there and reads back (list/watch through
-     * informers, delete because owner references do not cross clusters), nothing else: no Secrets, Pods,
-     * Namespaces, wildcards or non-resource URLs (/version, the probe, is public by default).
+     * What the hub may do in a member: the serving objects and pipeline apps it renders there and reads back
+     * (list/watch through informers, delete because owner references do not cross clusters), nothing else: no
+     * Secrets, Pods, Namespaces, wildcards or non-resource URLs (/version, the probe, is public by default). KEDA's
+     * ScaledObjects are read by name, and its CRD is the one thing read that the hub does not write.
      */
     @Test
     void memberRbacGrantsTheHubOnlyTheServingObjects() throws IOException {
@@ -83,11 +84,17 @@ class DeployManifestTest {
                 ROOT.resolve("operator/deploy/member-rbac.yaml")));
         List<PolicyRule> rules = items.stream().flatMap(h -> h instanceof ClusterRole c ? c.getRules().stream()
                 : h instanceof Role r ? r.getRules().stream() : java.util.stream.Stream.empty()).toList();
+        PolicyRule crd = rules.stream().filter(r -> r.getApiGroups().contains("apiextensions.k8s.io")).findFirst()
+                .orElseThrow();
+        assertThat(crd.getResources()).containsExactly("customresourcedefinitions");
+        assertThat(crd.getResourceNames()).containsExactly("scaledobjects.keda.sh");
+        assertThat(crd.getVerbs()).containsExactly("get");
+        rules = rules.stream().filter(r -> r != crd).toList();
         assertThat(rules).isNotEmpty().allSatisfy(r -> {
             assertThat(r.getNonResourceURLs()).isNullOrEmpty();
             assertThat(r.getResourceNames()).isNullOrEmpty();
-            assertThat(r.getApiGroups()).isSubsetOf("", "apps", "autoscaling");
-            assertThat(r.getVerbs()).isSubsetOf("list", "watch", "create", "update", "delete");
+            assertThat(r.getApiGroups()).isSubsetOf("", "apps", "autoscaling", "policy", "keda.sh");
+            assertThat(r.getVerbs()).isSubsetOf("list", "watch", "create", "update", "delete", "get");
         });
         Map<String, List<String>> granted = new java.util.TreeMap<>();
         for (PolicyRule r : rules) {
@@ -99,8 +106,9 @@ class DeployManifestTest {
         }
         List<String> all = List.of("list", "watch", "create", "update", "delete");
         assertThat(granted).containsOnlyKeys("apps/deployments", "/services", "/configmaps",
-                "autoscaling/horizontalpodautoscalers");
-        assertThat(granted.values()).allSatisfy(v -> assertThat(v).containsExactlyInAnyOrderElementsOf(all));
+                "autoscaling/horizontalpodautoscalers", "policy/poddisruptionbudgets", "keda.sh/scaledobjects");
+        assertThat(granted).allSatisfy((k, v) -> assertThat(v).containsExactlyInAnyOrderElementsOf(
+                k.equals("keda.sh/scaledobjects") ? List.of("get", "create", "update", "delete") : all));
         // bound to the hub's identity only
         assertThat(items.stream().filter(h -> h instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding
                 || h instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding)).allSatisfy(b -> {

@@ -323,6 +323,13 @@ class CrdRulesEvaluationTest {
                     set(d, "spec.collector.replicas", null);
                     set(d, "spec.collector.autoscaling", Map.of("minReplicas", 1, "maxReplicas", 3));
                 }, "spec.collector.autoscaling: set lag and/or targetCPUUtilization"),
+                create("a pipeline placement with DNS", FP, d -> {
+                    set(d, "spec.placement.clusters", List.of(cluster("eks-eu", 50), cluster("aks-us", 50)));
+                    set(d, "spec.placement.dns", Map.of("hostname", "features.shop.example.com"));
+                }, "spec: placement.dns does not apply to a FeaturePipeline (its apps serve no traffic)"),
+                create("pipeline cluster weights summing to 90", FP,
+                        d -> set(d, "spec.placement.clusters", List.of(cluster("eks-eu", 60), cluster("aks-us", 30))),
+                        "spec.placement: cluster weights must sum to 100"),
                 create("popularity windows out of order", FP,
                         d -> set(d, "spec.features.popularityWindowsHours", List.of(24, 1)),
                         "spec.features.popularityWindowsHours: popularityWindowsHours must be ascending"),
@@ -430,6 +437,9 @@ class CrdRulesEvaluationTest {
                     set(d, "spec.worker", null);
                     set(d, "spec.collector", null);
                 }, null),
+                create("a pipeline on two clusters, one at weight 0", FP,
+                        d -> set(d, "spec.placement.clusters", List.of(cluster("eks-eu", 100), cluster("aks-us", 0))),
+                        null),
                 create("a worker scaled on CPU only", FP, d -> {
                     set(d, "spec.worker.autoscaling.lag", null);
                     set(d, "spec.worker.autoscaling.targetCPUUtilization", 70);
@@ -498,7 +508,7 @@ class CrdRulesEvaluationTest {
                 rules.add(r.schemaPath() + ": " + r.rule().getMessage());
             }
         }
-        assertThat(rules).hasSize(41).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
+        assertThat(rules).hasSize(44).allSatisfy(r -> assertThat(hit).as("bad inputs").contains(r));
     }
 
     @Test

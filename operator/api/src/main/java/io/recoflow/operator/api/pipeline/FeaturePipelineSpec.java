@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.recoflow.operator.api.spec.Placement;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,8 @@ import java.util.Map;
 @ValidationRule(value = "!has(self.collector) || !has(self.collector.autoscaling) "
         + "|| !has(self.collector.autoscaling.lag)",
         message = "lag autoscaling is for the worker (the collector does not consume)")
+@ValidationRule(value = "!has(self.placement) || !has(self.placement.dns)",
+        message = "placement.dns does not apply to a FeaturePipeline (its apps serve no traffic)")
 public class FeaturePipelineSpec {
     @Required
     public Kafka kafka;
@@ -36,6 +39,13 @@ public class FeaturePipelineSpec {
     public Sink sink;
 
     public Freshness freshness;
+
+    @JsonPropertyDescription("The clusters (ClusterTargets; local is the hub) the apps run in, as for a "
+            + "RecommendationModel: every cluster with weight > 0 gets the features ConfigMap, the collector, worker "
+            + "and sink with their Services, PDBs and autoscalers, each with the replicas of this spec; weight 0 gets "
+            + "none. The topics are managed once. rollout and failover do not apply, dns is refused. Without it: the "
+            + "hub only.")
+    public Placement placement;
 
     @Default("retain")
     @JsonPropertyDescription("What deleting the pipeline does to its topics: retain (default) keeps them and their "

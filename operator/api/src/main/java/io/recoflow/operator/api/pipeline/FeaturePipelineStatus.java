@@ -27,6 +27,24 @@ public class FeaturePipelineStatus extends Status {
     @JsonPropertyDescription("A CloudCostBudget's action in effect on the pipeline (capReplicas on the autoscalers).")
     public String budget;
 
+    @JsonPropertyDescription("Per cluster of spec.placement: whether its collector, worker and sink are available.")
+    public List<ClusterStatus> clusters;
+
+    /** How one cluster of the placement runs the pipeline's apps. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ClusterStatus {
+        public String name;
+
+        @JsonPropertyDescription("Share the spec gives this cluster; 0: its apps are removed.")
+        public Integer weight;
+
+        @JsonPropertyDescription("True when its collector, worker and sink have their replicas available.")
+        public Boolean workersReady;
+
+        @JsonPropertyDescription("What is unavailable, or why the cluster cannot be reached.")
+        public String message;
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class TopicStatus {
         public String name;
