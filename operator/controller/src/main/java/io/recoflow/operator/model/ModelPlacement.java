@@ -73,6 +73,11 @@ final class ModelPlacement {
     }
 
     /** A cluster by name, usable or not (also for clusters that left the placement and still hold objects). */
+    /** @see PlacedClusters#deleteIn */
+    boolean deleteIn(String cluster, java.util.function.Consumer<ServingResources> delete) {
+        return placed.deleteIn(cluster, delete);
+    }
+
     Cluster<ServingResources> cluster(int index, String name, int weight) {
         return placed.cluster(index, name, weight);
     }

@@ -477,16 +477,7 @@ public class RecommendationModelReconciler implements Reconciler<RecommendationM
 
     /** @return true when the model's objects in member {@code cluster} are gone (false: not reachable yet) */
     private boolean deleteFrom(RecommendationModel rm, String cluster) {
-        Cluster<ServingResources> c = placement.cluster(-1, cluster, 0);
-        if (c.resources() == null) {
-            return false;
-        }
-        try {
-            c.resources().deleteAll(rm);
-            return true;
-        } catch (KubernetesClientException e) {
-            return false;
-        }
+        return placement.deleteIn(cluster, r -> r.deleteAll(rm));
     }
 
     /** Deletes what the model placed in member clusters; the hub's objects go by owner reference. */

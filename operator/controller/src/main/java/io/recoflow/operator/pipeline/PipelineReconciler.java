@@ -428,16 +428,7 @@ public class PipelineReconciler implements Reconciler<FeaturePipeline>, Cleaner<
 
     /** @return true when the pipeline's apps in member {@code cluster} are gone (false: not reachable now) */
     private boolean deleteFrom(FeaturePipeline fp, String cluster) {
-        Cluster<PipelineResources> c = placement.cluster(-1, cluster, 0);
-        if (c.resources() == null) {
-            return false;
-        }
-        try {
-            c.resources().deleteAll(fp);
-            return true;
-        } catch (KubernetesClientException e) {
-            return false;
-        }
+        return placement.deleteIn(cluster, r -> r.deleteAll(fp));
     }
 
     private static int partitions(List<TopicState> topics, DesiredTopic events) {

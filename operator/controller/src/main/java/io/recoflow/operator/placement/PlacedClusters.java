@@ -80,6 +80,24 @@ public final class PlacedClusters<P extends HasMetadata, S> {
         return out;
     }
 
+    /**
+     * Runs {@code delete} on member {@code cluster}'s resources (objects left there by a primary that moved away).
+     *
+     * @return true when it ran; false when the member is not reachable now (the caller retries later)
+     */
+    public boolean deleteIn(String cluster, java.util.function.Consumer<S> delete) {
+        Cluster<S> c = cluster(-1, cluster, 0);
+        if (c.resources() == null) {
+            return false;
+        }
+        try {
+            delete.accept(c.resources());
+            return true;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return false;
+        }
+    }
+
     /** A cluster by name, usable or not (also for clusters that left the placement and still hold objects). */
     public Cluster<S> cluster(int index, String name, int weight) {
         if (ClusterTarget.LOCAL.equals(name)) {
